@@ -1,0 +1,45 @@
+package org.karchive.app;
+
+import java.io.InterruptedIOException;
+import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
+import org.karchive.format.FormatException;
+import picocli.CommandLine;
+
+/** The process exit codes of ../shared/CLI.md, and the one place exceptions are mapped to them. */
+public enum ExitCode {
+    OK(0),
+    FAILED(1),
+    USAGE(2),
+    PARTIAL(3),
+    VERIFY_FAILED(4),
+    INTERRUPTED(130);
+
+    private final int code;
+
+    ExitCode(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** The exit code for a failure. */
+    public static ExitCode of(Throwable t) {
+        if (t instanceof CommandLine.ParameterException || t instanceof UsageException) {
+            return USAGE;
+        }
+        if (t instanceof InterruptedException || t instanceof InterruptedIOException
+                || t instanceof ClosedByInterruptException) {
+            return INTERRUPTED;
+        }
+        if (t instanceof FormatException) {
+            return VERIFY_FAILED;
+        }
+        if (t instanceof IOException || t instanceof RuntimeException) {
+            return FAILED;
+        }
+        return FAILED;
+    }
+}

@@ -1,0 +1,117 @@
+package org.karchive.app;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.karchive.app.cli.ArchiveCommand;
+import org.karchive.app.cli.GlobalOptions;
+import org.karchive.app.cli.LsCommand;
+import org.karchive.app.cli.Output;
+import org.karchive.app.cli.RestoreCommand;
+import org.karchive.app.cli.SnapshotsCommand;
+import org.karchive.app.cli.VerifyCommand;
+import org.karchive.format.Json;
+import org.karchive.format.ManifestHeader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** The karchive command line. {@link #run} is the testable entry point; only {@link #main} exits. */
+@Command(name = "karchive", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "Chunked tar.zst backups of directory trees to local disk or any S3 endpoint.",
+        subcommands = {ArchiveCommand.class, RestoreCommand.class, VerifyCommand.class, SnapshotsCommand.class,
+            LsCommand.class})
+public final class Main implements Runnable {
+    @Mixin
+    private GlobalOptions global = new GlobalOptions();
+
+    private Output output;
+
+    public GlobalOptions global() {
+        return global;
+    }
+
+    public Output output() {
+        return output;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "missing command (try --help)");
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(run(out, err, args));
+    }
+
+    /** Runs one command line and returns its exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        Main main = new Main();
+        CommandLine cl = new CommandLine(main);
+        cl.setOut(out);
+        cl.setErr(err);
+        main.output = new Output(out, err, main.global);
+        cl.setExecutionStrategy(new CommandLine.RunLast());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            report(main, out, err, ex.getMessage(), ExitCode.USAGE);
+            if (!main.global.json) {
+                err.println("Try 'karchive " + (ex.getCommandLine() == cl ? "" : ex.getCommandLine().getCommandName()
+                        + " ") + "--help'.");
+            }
+            err.flush();
+            return ExitCode.USAGE.code();
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            ExitCode code = ExitCode.of(ex);
+            report(main, out, err, message(ex), code);
+            if (main.global.verbose) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return code.code();
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    private static String message(Throwable ex) {
+        String m = ex.getMessage();
+        if (m == null || m.isBlank()) {
+            m = ex.getClass().getSimpleName();
+        }
+        return m;
+    }
+
+    private static void report(Main main, PrintWriter out, PrintWriter err, String message, ExitCode code) {
+        err.println("karchive: " + message);
+        if (main.global.json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("error", message);
+            doc.put("exitCode", code.code());
+            try {
+                out.println(Json.MAPPER.writeValueAsString(doc));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            out.flush();
+        }
+    }
+
+    /** --version: tool, format and Java versions. */
+    public static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {
+                "karchive " + Version.VERSION,
+                "repository format " + org.karchive.app.repo.Repository.FORMAT_VERSION + ", manifest format "
+                    + ManifestHeader.VERSION,
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
+            };
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package org.karchive.app.cli;
+
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.karchive.app.ExitCode;
+import org.karchive.app.UsageException;
+import org.karchive.app.ops.ArchiveOperation;
+import org.karchive.app.repo.Repository;
+import org.karchive.format.Archiver;
+import org.karchive.store.ObjectStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "archive", mixinStandardHelpOptions = true,
+        description = "Archive directory trees into a new snapshot.")
+public final class ArchiveCommand extends BaseCommand {
+    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Trees to archive (stored under their absolute path).")
+    List<Path> paths;
+
+    @Option(names = "--chunk-size", paramLabel = "SIZE", defaultValue = "128MiB", converter = Sizes.class,
+            description = "Target size of a chunk in tar bytes (default ${DEFAULT-VALUE}).")
+    long chunkSize;
+
+    @Option(names = "--frame-size", paramLabel = "SIZE", defaultValue = "4MiB", converter = Sizes.class,
+            description = "Tar bytes per zstd frame, the unit of partial reads (default ${DEFAULT-VALUE}).")
+    long frameSize;
+
+    @Option(names = "--level", defaultValue = "3", description = "zstd level 1-19 (default ${DEFAULT-VALUE}).")
+    int level;
+
+    @Option(names = "--exclude", paramLabel = "GLOB",
+            description = "Leave out matching paths; a pattern without '/' matches names, else whole paths.")
+    List<String> excludes = new ArrayList<>();
+
+    @Option(names = "--full", description = "Read every file even when a parent snapshot has it unchanged.")
+    boolean full;
+
+    @Option(names = "--tag", paramLabel = "K=V", description = "Record a tag in the snapshot.")
+    Map<String, String> tags = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        List<Path> roots = ArchiveOperation.normaliseRoots(paths);
+        for (Path r : roots) {
+            if (!Files.exists(r)) {
+                throw new UsageException("no such file or directory: " + r);
+            }
+            if (!Files.isDirectory(r) && !Files.isRegularFile(r) && !Files.isSymbolicLink(r)) {
+                throw new UsageException("not a directory or file: " + r);
+            }
+        }
+        if (frameSize > Integer.MAX_VALUE) {
+            throw new UsageException("--frame-size too large");
+        }
+        Archiver.Options opts;
+        try {
+            opts = Archiver.Options.defaults().withChunkSize(chunkSize).withFrameSize((int) frameSize)
+                    .withLevel(level);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        Predicate<String> excluded = excluder(excludes);
+        Output out = output();
+        try (ObjectStore store = openStore()) {
+            Repository repo = Repository.openOrCreate(store);
+            ArchiveOperation.Report rep = new ArchiveOperation(repo, opts, new Archiver.Listener() {
+                @Override
+                public void skipped(String path, String reason) {
+                    out.warn("/" + path + ": " + reason);
+                }
+            }).run(roots, excluded, tags);
+            Archiver.Result r = rep.result();
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("snapshot", rep.snapshot());
+            doc.put("files", r.files());
+            doc.put("dirs", r.dirs());
+            doc.put("symlinks", r.symlinks());
+            doc.put("hardlinks", r.hardlinks());
+            doc.put("bytes", r.bytes());
+            doc.put("storedBytes", rep.storedBytes());
+            doc.put("newBytes", r.newBytes());
+            doc.put("chunks", r.chunks().size());
+            doc.put("manifestSha256", rep.manifestSha256());
+            doc.put("indexSha256", rep.indexSha256());
+            List<Map<String, String>> skipped = new ArrayList<>();
+            for (Archiver.Skipped s : r.skipped()) {
+                skipped.add(Map.of("path", "/" + s.path(), "reason", s.reason()));
+            }
+            doc.put("skipped", skipped);
+            doc.put("skippedCount", r.skippedCount());
+            StringBuilder text = new StringBuilder();
+            text.append(String.format("snapshot %s saved: %d files, %d dirs, %s read, %s stored in %d chunks%n",
+                    rep.snapshot(), r.files(), r.dirs(), Sizes.human(r.bytes()), Sizes.human(rep.storedBytes()),
+                    r.chunks().size()));
+            text.append("index sha256 ").append(rep.indexSha256()).append('\n');
+            if (r.skippedCount() > 0) {
+                text.append(r.skippedCount()).append(" path(s) skipped or inconsistent (listed above)\n");
+            }
+            out.result(doc, text.toString());
+            return r.skippedCount() > 0 ? ExitCode.PARTIAL.code() : ExitCode.OK.code();
+        }
+    }
+
+    static Predicate<String> excluder(List<String> globs) {
+        if (globs == null || globs.isEmpty()) {
+            return s -> false;
+        }
+        List<PathMatcher> names = new ArrayList<>();
+        List<PathMatcher> whole = new ArrayList<>();
+        for (String g : globs) {
+            String pattern = g.startsWith("/") ? g.substring(1) : g;
+            if (pattern.contains("/")) {
+                whole.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
+            } else {
+                names.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
+            }
+        }
+        return stored -> {
+            Path p = Path.of(stored);
+            Path name = p.getFileName();
+            for (PathMatcher m : names) {
+                if (name != null && m.matches(name)) {
+                    return true;
+                }
+            }
+            for (PathMatcher m : whole) {
+                if (m.matches(p)) {
+                    return true;
+                }
+            }
+            return false;
+        };
+    }
+}

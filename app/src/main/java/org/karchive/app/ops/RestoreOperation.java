@@ -1,0 +1,202 @@
+package org.karchive.app.ops;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.karchive.app.repo.Repository;
+import org.karchive.app.repo.SnapshotIndex;
+import org.karchive.format.EntryType;
+import org.karchive.format.Extractor;
+import org.karchive.format.FormatException;
+import org.karchive.format.IntegrityException;
+import org.karchive.format.ManifestReader;
+import org.karchive.format.ManifestRecord;
+import org.karchive.format.RestoreConflictException;
+import org.karchive.format.SafePaths;
+import org.karchive.format.Sha256;
+
+/**
+ * Restores a snapshot: one validating pass over the manifest (trailer, paths, chunks known to the
+ * index, conflicts with what exists) before anything is written, then extraction in manifest order.
+ */
+public final class RestoreOperation {
+
+    /** Totals of a restore. */
+    public record Report(String snapshot, long files, long bytes, long entries) {
+    }
+
+    /** A plan from the validating pass. */
+    record Plan(long entries, long files, long bytes, Set<String> linkTargets, List<String> conflicts) {
+    }
+
+    private final Repository repo;
+    private final Extractor.Options options;
+    private final Extractor.Listener listener;
+
+    public RestoreOperation(Repository repo, Extractor.Options options, Extractor.Listener listener) {
+        this.repo = repo;
+        this.options = options;
+        this.listener = listener;
+    }
+
+    public Report run(String snapshotArg, Path target, Selection selection) throws IOException {
+        String id = repo.resolve(snapshotArg);
+        SnapshotIndex idx = repo.readIndex(id);
+        Path root = target.toAbsolutePath().normalize();
+        Plan plan = plan(idx, root, selection);
+        if (plan.entries() == 0) {
+            throw new org.karchive.app.UsageException("nothing in snapshot " + id + " matches "
+                    + selection.prefixes());
+        }
+        if (!plan.conflicts().isEmpty()) {
+            throw new RestoreConflictException(plan.conflicts().get(0), plan.conflicts().size() - 1);
+        }
+        try (Extractor ex = new Extractor(root, options, repo.chunkSource(idx), plan.linkTargets(), listener);
+             ManifestReader mr = openManifest(repo, idx)) {
+            ManifestRecord r;
+            while ((r = mr.read()) != null) {
+                if (selection.includes(r.path())) {
+                    ex.restore(r);
+                }
+            }
+            ex.finish();
+            return new Report(id, ex.files(), ex.bytes(), plan.entries());
+        }
+    }
+
+    private Plan plan(SnapshotIndex idx, Path root, Selection selection) throws IOException {
+        Set<String> chunks = new HashSet<>();
+        for (SnapshotIndex.ObjectRef c : idx.chunks()) {
+            chunks.add(c.key());
+        }
+        Set<String> linkTargets = new HashSet<>();
+        List<String> conflicts = new ArrayList<>();
+        long entries = 0;
+        long files = 0;
+        long bytes = 0;
+        try (ManifestReader mr = openManifest(repo, idx)) {
+            ManifestRecord r;
+            while ((r = mr.read()) != null) {
+                if (!chunks.contains(r.chunk())) {
+                    throw new FormatException("manifest entry " + SafePaths.printable(r.path()) + " names chunk "
+                            + r.chunk() + ", which the snapshot index does not list");
+                }
+                if (!selection.includes(r.path())) {
+                    continue;
+                }
+                entries++;
+                if (r.type() == EntryType.FILE) {
+                    files++;
+                    bytes += r.size();
+                }
+                if (r.type() == EntryType.HARDLINK) {
+                    if (!selection.includes(r.link())) {
+                        throw new FormatException("hard link " + SafePaths.printable(r.path()) + " points at "
+                                + SafePaths.printable(r.link()) + ", outside the selected paths; add it with --path");
+                    }
+                    linkTargets.add(r.link());
+                }
+                if (!options.overwrite() && conflicts.size() < 20) {
+                    BasicFileAttributes a = lstat(root.resolve(r.path()));
+                    if (a != null && !(r.type() == EntryType.DIR && a.isDirectory())) {
+                        conflicts.add(r.path());
+                    }
+                }
+            }
+        }
+        return new Plan(entries, files, bytes, linkTargets, conflicts);
+    }
+
+    private static BasicFileAttributes lstat(Path p) {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Opens a snapshot's manifest, checking its stored SHA-256 against the index as it streams. */
+    static ManifestReader openManifest(Repository repo, SnapshotIndex idx) throws IOException {
+        InputStream raw = repo.store().get(idx.manifest().key());
+        return new ManifestReader(new CheckedStream(raw, idx.manifest().key(), idx.manifest().size(),
+                idx.manifest().sha256()), idx.manifest().key());
+    }
+
+    /** Hashes a stream as it is read and fails at its end when size or SHA-256 differ. */
+    static final class CheckedStream extends java.io.FilterInputStream {
+        private final String key;
+        private final long size;
+        private final String sha256;
+        private final java.security.MessageDigest digest = Sha256.newDigest();
+        private long n;
+        private boolean checked;
+
+        CheckedStream(InputStream in, String key, long size, String sha256) {
+            super(in);
+            this.key = key;
+            this.size = size;
+            this.sha256 = sha256;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] b = new byte[1];
+            int r = read(b, 0, 1);
+            return r < 0 ? -1 : b[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int r = super.read(b, off, len);
+            if (r > 0) {
+                digest.update(b, off, r);
+                n += r;
+                if (n > size) {
+                    throw new IntegrityException("object " + key + " is larger than the index says");
+                }
+            } else if (r < 0 && !checked) {
+                checked = true;
+                if (n != size || !Sha256.hex(digest).equals(sha256)) {
+                    throw new IntegrityException("object " + key + " does not match its SHA-256 in the index");
+                }
+            }
+            return r;
+        }
+
+        /** Reads what is left, so the size and hash are always checked. */
+        @Override
+        public void close() throws IOException {
+            try {
+                if (!checked) {
+                    byte[] b = new byte[8192];
+                    while (read(b, 0, b.length) >= 0) {
+                        // drain
+                    }
+                }
+            } finally {
+                super.close();
+            }
+        }
+
+        @Override
+        public long skip(long k) throws IOException {
+            byte[] b = new byte[(int) Math.min(8192, Math.max(1, k))];
+            long done = 0;
+            while (done < k) {
+                int r = read(b, 0, (int) Math.min(b.length, k - done));
+                if (r < 0) {
+                    break;
+                }
+                done += r;
+            }
+            return done;
+        }
+    }
+}

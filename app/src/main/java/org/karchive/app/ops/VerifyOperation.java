@@ -1,0 +1,279 @@
+package org.karchive.app.ops;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.karchive.app.repo.Repository;
+import org.karchive.app.repo.SnapshotIndex;
+import org.karchive.format.EntryType;
+import org.karchive.format.FormatException;
+import org.karchive.format.ManifestReader;
+import org.karchive.format.ManifestRecord;
+import org.karchive.format.PathOrder;
+import org.karchive.format.Sha256;
+import org.karchive.store.ObjectNotFoundException;
+import org.karchive.store.ObjectStore;
+
+/**
+ * Proves a snapshot can be restored without restoring it: every referenced object is present and
+ * hashes to the index's SHA-256 (default), or is present with the right size (quick); or compares a
+ * restored tree with the manifest (local).
+ */
+public final class VerifyOperation {
+
+    /** Verify modes. */
+    public enum Mode { FULL, QUICK, LOCAL }
+
+    /** The outcome. */
+    public record Report(String snapshot, boolean ok, List<Problem> problems, long objects, long bytesRead,
+                         long entries) {
+    }
+
+    static final int MAX_PROBLEMS = 1000;
+
+    private final Repository repo;
+    private final List<Problem> problems = new ArrayList<>();
+    private long objects;
+    private long bytesRead;
+    private long entries;
+
+    public VerifyOperation(Repository repo) {
+        this.repo = repo;
+    }
+
+    private void problem(Problem p) {
+        if (problems.size() < MAX_PROBLEMS) {
+            problems.add(p);
+        }
+    }
+
+    public Report run(String snapshotArg, Mode mode, Path localRoot) throws IOException {
+        String id = repo.resolve(snapshotArg);
+        SnapshotIndex idx;
+        try {
+            idx = repo.readIndex(id);
+        } catch (FormatException e) {
+            problem(Problem.object("damaged", Repository.indexKey(id), e.getMessage()));
+            return new Report(id, false, List.copyOf(problems), 0, 0, 0);
+        }
+        List<SnapshotIndex.ObjectRef> refs = new ArrayList<>();
+        refs.add(idx.manifest());
+        refs.addAll(idx.chunks());
+        if (mode == Mode.LOCAL) {
+            compareLocal(idx, localRoot);
+        } else {
+            for (SnapshotIndex.ObjectRef ref : refs) {
+                objects++;
+                if (mode == Mode.QUICK) {
+                    quick(ref);
+                } else {
+                    full(ref);
+                }
+            }
+            checkManifest(idx);
+        }
+        return new Report(id, problems.isEmpty(), List.copyOf(problems), objects, bytesRead, entries);
+    }
+
+    private void quick(SnapshotIndex.ObjectRef ref) throws IOException {
+        Optional<ObjectStore.ObjectInfo> info = repo.stat(ref.key());
+        if (info.isEmpty()) {
+            problem(Problem.object("missing", ref.key(), "object is not in the repository"));
+        } else if (info.get().size() != ref.size()) {
+            problem(Problem.object("size", ref.key(), "stored size " + info.get().size() + ", index says "
+                    + ref.size()));
+        }
+    }
+
+    private void full(SnapshotIndex.ObjectRef ref) throws IOException {
+        MessageDigest d = Sha256.newDigest();
+        long n = 0;
+        byte[] buf = new byte[1 << 20];
+        try (InputStream in = repo.store().get(ref.key())) {
+            int r;
+            while ((r = in.read(buf)) >= 0) {
+                d.update(buf, 0, r);
+                n += r;
+            }
+        } catch (ObjectNotFoundException e) {
+            problem(Problem.object("missing", ref.key(), "object is not in the repository"));
+            return;
+        }
+        bytesRead += n;
+        String sha = Sha256.hex(d);
+        if (n != ref.size()) {
+            problem(Problem.object("size", ref.key(), "stored size " + n + ", index says " + ref.size()));
+        } else if (!sha.equals(ref.sha256())) {
+            problem(Problem.object("damaged", ref.key(), "SHA-256 of the stored bytes does not match the index"));
+        }
+    }
+
+    /** Reads the whole manifest: trailer, order, paths, and chunk references. */
+    private void checkManifest(SnapshotIndex idx) throws IOException {
+        Set<String> chunks = new HashSet<>();
+        for (SnapshotIndex.ObjectRef c : idx.chunks()) {
+            chunks.add(c.key());
+        }
+        try (ManifestReader mr = RestoreOperation.openManifest(repo, idx)) {
+            ManifestRecord r;
+            while ((r = mr.read()) != null) {
+                entries++;
+                if (!chunks.contains(r.chunk())) {
+                    problem(Problem.path("unknown-chunk", r.path(), "names chunk " + r.chunk()
+                            + ", which the index does not list"));
+                }
+            }
+            if (entries != idx.totals().records()) {
+                problem(Problem.object("manifest", idx.manifest().key(), "holds " + entries
+                        + " records, the index says " + idx.totals().records()));
+            }
+        } catch (ObjectNotFoundException e) {
+            // already reported as missing
+        } catch (FormatException e) {
+            problem(Problem.object("manifest", idx.manifest().key(), e.getMessage()));
+        }
+    }
+
+    /** Compares the tree at {@code root} (laid out like a --target restore) with the manifest. */
+    private void compareLocal(SnapshotIndex idx, Path root) throws IOException {
+        Path base = root.toAbsolutePath().normalize();
+        List<String> present = new ArrayList<>();
+        try (ManifestReader mr = RestoreOperation.openManifest(repo, idx)) {
+            LocalTree tree = new LocalTree(base, idx.paths());
+            ManifestRecord r;
+            String local = tree.next();
+            while ((r = mr.read()) != null) {
+                entries++;
+                while (local != null && PathOrder.compare(local, r.path()) < 0) {
+                    problem(Problem.path("extra", local, "not in the snapshot"));
+                    local = tree.next();
+                }
+                if (local != null && local.equals(r.path())) {
+                    local = tree.next();
+                    compareEntry(base, r);
+                } else {
+                    problem(Problem.path("missing", r.path(), "not present under " + base));
+                }
+            }
+            while (local != null) {
+                problem(Problem.path("extra", local, "not in the snapshot"));
+                local = tree.next();
+            }
+        } catch (FormatException e) {
+            problem(Problem.object("manifest", idx.manifest().key(), e.getMessage()));
+        }
+        present.clear();
+    }
+
+    private void compareEntry(Path base, ManifestRecord r) {
+        Path p = base.resolve(r.path());
+        Map<String, Object> a;
+        try {
+            a = Files.readAttributes(p, "unix:mode,uid,gid,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            problem(Problem.path("missing", r.path(), "cannot read: " + e.getMessage()));
+            return;
+        }
+        int mode = (Integer) a.get("mode");
+        EntryType type = switch (mode & 0170000) {
+            case 0100000 -> EntryType.FILE;
+            case 0040000 -> EntryType.DIR;
+            case 0120000 -> EntryType.SYMLINK;
+            default -> null;
+        };
+        EntryType want = r.type() == EntryType.HARDLINK ? EntryType.FILE : r.type();
+        if (type != want) {
+            problem(Problem.path("type", r.path(), "is " + (type == null ? "special" : type.json()) + ", snapshot has "
+                    + r.type().json()));
+            return;
+        }
+        List<String> diffs = new ArrayList<>();
+        if (type != EntryType.SYMLINK && (mode & 07777) != r.mode()) {
+            diffs.add(String.format("mode %04o, snapshot %04o", mode & 07777, r.mode()));
+        }
+        long uid = ((Integer) a.get("uid")) & 0xffffffffL;
+        long gid = ((Integer) a.get("gid")) & 0xffffffffL;
+        if (uid != r.uid() || gid != r.gid()) {
+            diffs.add("owner " + uid + ":" + gid + ", snapshot " + r.uid() + ":" + r.gid());
+        }
+        if (r.type() != EntryType.HARDLINK) {
+            FileTime t = (FileTime) a.get("lastModifiedTime");
+            long ns = t.toInstant().getEpochSecond() * 1_000_000_000L + t.toInstant().getNano();
+            if (ns != r.mtime()) {
+                diffs.add("mtime " + t.toInstant() + ", snapshot " + java.time.Instant.ofEpochSecond(0, r.mtime()));
+            }
+        }
+        if (r.type() == EntryType.SYMLINK) {
+            try {
+                String target = Files.readSymbolicLink(p).toString();
+                if (!target.equals(r.link())) {
+                    diffs.add("symlink target differs");
+                }
+            } catch (IOException e) {
+                diffs.add("cannot read symlink");
+            }
+        }
+        if (r.type() == EntryType.FILE) {
+            long size = (Long) a.get("size");
+            if (size != r.size()) {
+                diffs.add("size " + size + ", snapshot " + r.size());
+            } else if (!hash(p).equals(r.sha256())) {
+                diffs.add("content differs (SHA-256)");
+            }
+        }
+        if (!diffs.isEmpty()) {
+            problem(Problem.path("changed", r.path(), String.join("; ", diffs)));
+        }
+    }
+
+    private String hash(Path p) {
+        MessageDigest d = Sha256.newDigest();
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 20);
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            while (ch.read(buf.clear()) >= 0) {
+                buf.flip();
+                d.update(buf);
+                bytesRead += buf.limit();
+            }
+        } catch (IOException e) {
+            return "unreadable";
+        }
+        return Sha256.hex(d);
+    }
+
+    /** Walks the local copy of the snapshot's roots in path order, yielding paths relative to base. */
+    private static final class LocalTree {
+        private final java.util.Iterator<String> it;
+
+        LocalTree(Path base, List<String> roots) throws IOException {
+            List<String> all = new ArrayList<>();
+            List<Path> starts = new ArrayList<>();
+            for (String r : roots) {
+                String rel = r.startsWith("/") ? r.substring(1) : r;
+                Path p = rel.isEmpty() ? base : base.resolve(rel);
+                if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                    starts.add(p);
+                }
+            }
+            new org.karchive.format.TreeWalker(starts, s -> false, (path, reason) -> { }, base)
+                    .walk(e -> all.add(e.path()));
+            this.it = all.iterator();
+        }
+
+        String next() {
+            return it.hasNext() ? it.next() : null;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package org.karchive.format;
+
+import com.github.luben.zstd.ZstdInputStream;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Opens the decompressed tar stream of a chunk, from its start or from any frame (using the seek
+ * table and range reads). The zstd window is capped so a hostile frame cannot demand gigabytes.
+ */
+public final class ChunkReader {
+    /** Largest accepted zstd window: 2^27 = 128 MiB (zstd's own default limit). */
+    public static final int WINDOW_LOG_MAX = 27;
+
+    private ChunkReader() {
+    }
+
+    /** The whole tar stream of a chunk (the trailing seek table is a skippable frame). */
+    public static InputStream open(ChunkSource source, String key) throws IOException {
+        return decompress(source.open(key, 0, -1), key);
+    }
+
+    /** Reads and parses a chunk's seek table; {@code storedSize} is the object size from the index. */
+    public static SeekTable seekTable(ChunkSource source, String key, long storedSize) throws IOException {
+        if (storedSize < SeekTable.FOOTER_SIZE + 8) {
+            throw new FormatException("chunk " + key + " is too small to hold a seek table");
+        }
+        byte[] footer;
+        try (InputStream in = source.open(key, storedSize - SeekTable.FOOTER_SIZE, SeekTable.FOOTER_SIZE)) {
+            footer = in.readNBytes(SeekTable.FOOTER_SIZE);
+        }
+        int n = SeekTable.frameCount(footer);
+        boolean checksums = (footer[4] & 0x80) != 0;
+        int len = SeekTable.encodedSize(n, checksums);
+        if (len > storedSize) {
+            throw new FormatException("chunk " + key + ": seek table larger than the chunk");
+        }
+        byte[] table;
+        try (InputStream in = source.open(key, storedSize - len, len)) {
+            table = in.readNBytes(len);
+        }
+        SeekTable t = SeekTable.decode(table);
+        if (t.totalCompressed() + len != storedSize) {
+            throw new FormatException("chunk " + key + ": seek table does not add up to the chunk size");
+        }
+        return t;
+    }
+
+    /** The tar stream of a chunk starting at frame {@code frame}, read with one range request. */
+    public static InputStream openAt(ChunkSource source, String key, SeekTable table, int frame) throws IOException {
+        if (frame < 0 || frame >= table.frames().size()) {
+            throw new FormatException("chunk " + key + " has no frame " + frame);
+        }
+        long start = table.compressedOffset(frame);
+        long end = table.totalCompressed();
+        return decompress(source.open(key, start, end - start), key);
+    }
+
+    static InputStream decompress(InputStream raw, String key) throws IOException {
+        ZstdInputStream z = new ZstdInputStream(new BufferedInputStream(raw, 1 << 16));
+        z.setLongMax(WINDOW_LOG_MAX);
+        // buffered above zstd too: commons-compress' sparse-entry reader mis-reads short reads
+        return new NamedErrors(new BufferedInputStream(z, 1 << 16), key);
+    }
+
+    /** Turns decompression failures into {@link FormatException}s that name the chunk. */
+    private static final class NamedErrors extends FilterInputStream {
+        private final String key;
+
+        NamedErrors(InputStream in, String key) {
+            super(in);
+            this.key = key;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (FormatException e) {
+                throw e;
+            } catch (IOException e) {
+                throw wrap(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (FormatException e) {
+                throw e;
+            } catch (IOException e) {
+                throw wrap(e);
+            }
+        }
+
+        private IOException wrap(IOException e) {
+            if (e.getClass().getName().startsWith("com.github.luben")
+                    || String.valueOf(e.getMessage()).toLowerCase().contains("zstd")
+                    || String.valueOf(e.getMessage()).contains("Truncated")
+                    || String.valueOf(e.getMessage()).contains("checksum")) {
+                return new FormatException("chunk " + key + " is damaged: " + e.getMessage(), e);
+            }
+            return e;
+        }
+    }
+}

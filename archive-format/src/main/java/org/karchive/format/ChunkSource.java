@@ -1,0 +1,25 @@
+package org.karchive.format;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Where stored chunk bytes come from. Declared here, implemented by the application over its
+ * object store. May be called from several threads.
+ */
+public interface ChunkSource {
+    /** Opens {@code length} bytes of chunk {@code key} at {@code offset}; length < 0: to the end. */
+    InputStream open(String key, long offset, long length) throws IOException;
+
+    /**
+     * The decompressed tar stream of chunk {@code key} from the start of frame {@code frame}. The
+     * default reads the whole chunk from the start and discards what precedes the frame; sources
+     * that know the chunk's size use the seek table and a range read instead.
+     */
+    default InputStream openTar(String key, int frame) throws IOException {
+        if (frame == 0) {
+            return ChunkReader.open(this, key);
+        }
+        throw new FormatException("chunk " + key + ": this source cannot open frame " + frame);
+    }
+}

@@ -1,0 +1,145 @@
+package org.karchive.format;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+/**
+ * Writes one chunk: a tar stream cut into independent zstd frames of {@code frameSize} tar bytes,
+ * compressed in parallel and written in order, then the seek table. Tracks, for each entry, the
+ * frame and in-frame offset where its first header byte lies. Not thread-safe.
+ */
+final class ChunkWriter {
+    private final ChunkSink.Upload upload;
+    private final FrameCompressor compressor;
+    private final int frameSize;
+    private final int maxPending;
+    private final Deque<Pending> pending = new ArrayDeque<>();
+    private final List<SeekTable.Frame> frames = new ArrayList<>();
+    private final TarWriter tar;
+    private byte[] buf;
+    private int fill;
+    private int framesStarted;
+    private long tarBytes;
+    private long storedBytes;
+
+    private record Pending(Future<byte[]> data, int rawSize) {
+    }
+
+    ChunkWriter(ChunkSink.Upload upload, FrameCompressor compressor, int frameSize) {
+        this.upload = upload;
+        this.compressor = compressor;
+        this.frameSize = frameSize;
+        this.maxPending = compressor.threads() * 2;
+        this.buf = new byte[frameSize];
+        this.tar = new TarWriter(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                append(b, off, len);
+            }
+        });
+    }
+
+    String key() {
+        return upload.key();
+    }
+
+    TarWriter tar() {
+        return tar;
+    }
+
+    /** Tar bytes written so far. */
+    long tarBytes() {
+        return tarBytes;
+    }
+
+    /** Frame index at which the next byte will be written. */
+    int currentFrame() {
+        return framesStarted;
+    }
+
+    /** Offset inside the current frame of the next byte. */
+    int currentOffset() {
+        return fill;
+    }
+
+    void append(byte[] b, int off, int len) throws IOException {
+        tarBytes += len;
+        while (len > 0) {
+            int n = Math.min(len, frameSize - fill);
+            System.arraycopy(b, off, buf, fill, n);
+            fill += n;
+            off += n;
+            len -= n;
+            if (fill == frameSize) {
+                cutFrame();
+            }
+        }
+    }
+
+    private void cutFrame() throws IOException {
+        if (fill == 0) {
+            return;
+        }
+        pending.add(new Pending(compressor.compress(buf, fill), fill));
+        framesStarted++;
+        buf = new byte[frameSize];
+        fill = 0;
+        while (pending.size() > maxPending) {
+            drainOne();
+        }
+    }
+
+    private void drainOne() throws IOException {
+        Pending p = pending.removeFirst();
+        byte[] z;
+        try {
+            z = p.data().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while compressing");
+        } catch (ExecutionException e) {
+            throw new IOException("compression failed: " + e.getCause(), e.getCause());
+        }
+        upload.write(z, 0, z.length);
+        storedBytes += z.length;
+        frames.add(new SeekTable.Frame(z.length, p.rawSize()));
+    }
+
+    /** Ends the tar stream, flushes every frame, appends the seek table and commits the chunk. */
+    ChunkSink.StoredChunk finish() throws IOException {
+        tar.writeEnd();
+        cutFrame();
+        while (!pending.isEmpty()) {
+            drainOne();
+        }
+        byte[] table = new SeekTable(frames).encode();
+        upload.write(table, 0, table.length);
+        storedBytes += table.length;
+        ChunkSink.StoredChunk stored = upload.commit();
+        if (stored.size() != storedBytes) {
+            throw new IOException("chunk " + upload.key() + ": store reports " + stored.size() + " bytes, wrote "
+                    + storedBytes);
+        }
+        return stored;
+    }
+
+    void abort() {
+        for (Pending p : pending) {
+            p.data().cancel(true);
+        }
+        pending.clear();
+        upload.abort();
+    }
+}

@@ -1,0 +1,79 @@
+package org.karchive.format;
+
+import com.github.luben.zstd.ZstdOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/**
+ * Streams a manifest (JSON Lines, zstd-compressed) to an output stream: header, records in
+ * {@link PathOrder}, trailer. Memory does not grow with the number of records. Not thread-safe.
+ */
+public final class ManifestWriter implements AutoCloseable {
+    private final OutputStream out;
+    private final MessageDigest sha = Sha256.newDigest();
+    private long records;
+    private String lastPath;
+    private boolean finished;
+
+    public ManifestWriter(OutputStream sink, String snapshotId, int level) throws IOException {
+        ZstdOutputStream z = new ZstdOutputStream(new java.io.FilterOutputStream(sink) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush(); // the caller owns the sink: it commits or aborts it
+            }
+        }, level);
+        z.setChecksum(true);
+        this.out = z;
+        writeLine(Json.MAPPER.writeValueAsBytes(ManifestHeader.of(snapshotId)), false);
+    }
+
+    public void write(ManifestRecord r) throws IOException {
+        if (finished) {
+            throw new IllegalStateException("manifest already finished");
+        }
+        if (lastPath != null && PathOrder.compare(lastPath, r.path()) >= 0) {
+            throw new IllegalStateException("manifest records out of order: " + lastPath + " then " + r.path());
+        }
+        lastPath = r.path();
+        writeLine(Json.MAPPER.writeValueAsBytes(r), true);
+        records++;
+    }
+
+    public long records() {
+        return records;
+    }
+
+    private void writeLine(byte[] json, boolean hashed) throws IOException {
+        out.write(json);
+        out.write('\n');
+        if (hashed) {
+            sha.update(json);
+            sha.update((byte) '\n');
+        }
+    }
+
+    /** Writes the trailer and ends the compressed stream; the sink stays open for its owner. */
+    public void finish() throws IOException {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        ManifestTrailer t = new ManifestTrailer(true, records, HexFormat.of().formatHex(sha.digest()));
+        out.write(Json.MAPPER.writeValueAsString(t).getBytes(StandardCharsets.UTF_8));
+        out.write('\n');
+        out.close();
+    }
+
+    @Override
+    public void close() throws IOException {
+        finish();
+    }
+}
