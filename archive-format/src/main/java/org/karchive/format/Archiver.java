@@ -68,6 +68,10 @@ public final class Archiver {
 
         default void chunkStored(ChunkSink.StoredChunk chunk) {
         }
+
+        /** A file kept its earlier content location in chunk {@code chunkKey} (not read again). */
+        default void reused(String path, String chunkKey, long bytes) {
+        }
     }
 
     /** A path left out (or archived inconsistently), with the reason. */
@@ -103,12 +107,25 @@ public final class Archiver {
     private long hardlinks;
     private long bytes;
     private final List<ChunkSink.StoredChunk> chunks = new ArrayList<>();
+    private long newBytes;
     private ChunkWriter chunk;
     private long seq;
+    private ReuseSource.Cursor reuse;
 
     /** Archives everything the walker yields. On failure the current chunk upload is aborted. */
     public Result run(List<Path> roots, java.util.function.Predicate<String> excluded, ChunkSink sink,
                       ManifestWriter manifest) throws IOException {
+        return run(roots, excluded, sink, manifest, ReuseSource.NONE, 0);
+    }
+
+    /**
+     * Archives everything the walker yields; files unchanged since {@code reuse} keep their earlier
+     * records instead of being read. Chunks are numbered from {@code firstSeq}.
+     */
+    public Result run(List<Path> roots, java.util.function.Predicate<String> excluded, ChunkSink sink,
+                      ManifestWriter manifest, ReuseSource reuse, long firstSeq) throws IOException {
+        this.reuse = new ReuseSource.Cursor(reuse);
+        this.seq = firstSeq;
         try (FrameCompressor compressor = new FrameCompressor(options.threads(), options.level())) {
             TreeWalker walker = new TreeWalker(roots, excluded, this::skip);
             try {
@@ -123,7 +140,7 @@ public final class Archiver {
                 throw e;
             }
         }
-        return new Result(files, dirs, symlinks, hardlinks, bytes, bytes, manifest.records(), List.copyOf(chunks),
+        return new Result(files, dirs, symlinks, hardlinks, bytes, newBytes, manifest.records(), List.copyOf(chunks),
                 List.copyOf(skipped), skippedCount);
     }
 
@@ -211,6 +228,20 @@ public final class Archiver {
                 return;
             }
         }
+        ManifestRecord earlier = reuse.find(e.path());
+        if (earlier != null && ReuseSource.unchanged(e, earlier)) {
+            manifest.write(new ManifestRecord(e.path(), EntryType.FILE, e.size(), e.mode(), e.uid(), e.gid(), user,
+                    group, e.mtimeNs(), earlier.sha256(), null, earlier.sparse(), earlier.chunk(), earlier.frame(),
+                    earlier.offset(), e.ino(), e.ctimeNs()));
+            if (inodeKey != null) {
+                linkTargets.put(inodeKey, e.path());
+            }
+            files++;
+            bytes += e.size();
+            listener.reused(e.path(), earlier.chunk(), e.size());
+            listener.fileDone(e.path(), e.size());
+            return;
+        }
         FileChannel ch;
         try {
             ch = FileChannel.open(e.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
@@ -265,6 +296,7 @@ public final class Archiver {
                     e.ino(), e.ctimeNs()));
             files++;
             bytes += size;
+            newBytes += size;
             listener.fileDone(e.path(), size);
         }
     }

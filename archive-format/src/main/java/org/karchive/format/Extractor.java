@@ -76,7 +76,10 @@ public final class Extractor implements AutoCloseable {
     private final List<ManifestRecord> symlinks = new ArrayList<>();
     private final byte[] buf = new byte[1 << 20];
 
-    private String currentChunk;
+    /** Open chunk streams, most recently used last; incremental snapshots interleave chunks. */
+    private final java.util.LinkedHashMap<String, TarArchiveInputStream> open =
+            new java.util.LinkedHashMap<>(16, 0.75f, true);
+    static final int MAX_OPEN_CHUNKS = 8;
     private TarArchiveInputStream tar;
     private long files;
     private long bytes;
@@ -120,11 +123,14 @@ public final class Extractor implements AutoCloseable {
     }
 
     private TarArchiveEntry seek(ManifestRecord r) throws IOException {
-        if (tar == null || !r.chunk().equals(currentChunk)) {
-            closeChunk();
-            InputStream in = openAt(r);
-            currentChunk = r.chunk();
-            tar = new TarArchiveInputStream(in, 512, 512, "UTF-8", false);
+        tar = open.get(r.chunk());
+        if (tar == null) {
+            if (open.size() >= MAX_OPEN_CHUNKS) {
+                String eldest = open.keySet().iterator().next();
+                open.remove(eldest).close();
+            }
+            tar = new TarArchiveInputStream(openAt(r), 512, 512, "UTF-8", false);
+            open.put(r.chunk(), tar);
         }
         while (true) {
             TarArchiveEntry e;
@@ -392,10 +398,18 @@ public final class Extractor implements AutoCloseable {
     }
 
     private void closeChunk() throws IOException {
-        if (tar != null) {
-            tar.close();
-            tar = null;
-            currentChunk = null;
+        IOException first = null;
+        for (TarArchiveInputStream t : open.values()) {
+            try {
+                t.close();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        open.clear();
+        tar = null;
+        if (first != null) {
+            throw first;
         }
     }
 

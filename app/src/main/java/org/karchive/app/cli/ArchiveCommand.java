@@ -43,6 +43,10 @@ public final class ArchiveCommand extends BaseCommand {
     @Option(names = "--full", description = "Read every file even when a parent snapshot has it unchanged.")
     boolean full;
 
+    @Option(names = "--parent", paramLabel = "SNAPSHOT",
+            description = "Compare against this snapshot (default: newest with the same paths and host).")
+    String parent;
+
     @Option(names = "--tag", paramLabel = "K=V", description = "Record a tag in the snapshot.")
     Map<String, String> tags = new LinkedHashMap<>();
 
@@ -76,7 +80,7 @@ public final class ArchiveCommand extends BaseCommand {
                 public void skipped(String path, String reason) {
                     out.warn("/" + path + ": " + reason);
                 }
-            }).run(roots, excluded, tags);
+            }).run(roots, excluded, tags, full, parent);
             Archiver.Result r = rep.result();
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("snapshot", rep.snapshot());
@@ -87,6 +91,7 @@ public final class ArchiveCommand extends BaseCommand {
             doc.put("bytes", r.bytes());
             doc.put("storedBytes", rep.storedBytes());
             doc.put("newBytes", r.newBytes());
+            doc.put("parent", rep.parent());
             doc.put("chunks", r.chunks().size());
             doc.put("manifestSha256", rep.manifestSha256());
             doc.put("indexSha256", rep.indexSha256());
@@ -97,9 +102,10 @@ public final class ArchiveCommand extends BaseCommand {
             doc.put("skipped", skipped);
             doc.put("skippedCount", r.skippedCount());
             StringBuilder text = new StringBuilder();
-            text.append(String.format("snapshot %s saved: %d files, %d dirs, %s read, %s stored in %d chunks%n",
-                    rep.snapshot(), r.files(), r.dirs(), Sizes.human(r.bytes()), Sizes.human(rep.storedBytes()),
-                    r.chunks().size()));
+            text.append(String.format("snapshot %s saved: %d files, %d dirs, %s (%s new), %s stored in %d new chunks%s%n",
+                    rep.snapshot(), r.files(), r.dirs(), Sizes.human(r.bytes()), Sizes.human(r.newBytes()),
+                    Sizes.human(rep.storedBytes()), r.chunks().size(),
+                    rep.parent() == null ? "" : " (parent " + rep.parent() + ")"));
             text.append("index sha256 ").append(rep.indexSha256()).append('\n');
             if (r.skippedCount() > 0) {
                 text.append(r.skippedCount()).append(" path(s) skipped or inconsistent (listed above)\n");

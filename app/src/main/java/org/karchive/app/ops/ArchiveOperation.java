@@ -14,7 +14,10 @@ import org.karchive.app.repo.Repository;
 import org.karchive.app.repo.SnapshotIndex;
 import org.karchive.format.Archiver;
 import org.karchive.format.ChunkSink;
+import org.karchive.format.FormatException;
+import org.karchive.format.ManifestReader;
 import org.karchive.format.ManifestWriter;
+import org.karchive.format.ReuseSource;
 import org.karchive.format.TreeWalker;
 import org.karchive.store.ObjectWriter;
 import org.karchive.store.StoredObject;
@@ -24,7 +27,7 @@ public final class ArchiveOperation {
 
     /** What a run produced, for the renderers. */
     public record Report(String snapshot, Archiver.Result result, long storedBytes, String manifestSha256,
-                         String indexSha256) {
+                         String indexSha256, String parent) {
     }
 
     private final Repository repo;
@@ -37,15 +40,53 @@ public final class ArchiveOperation {
         this.listener = listener;
     }
 
-    public Report run(List<Path> roots, Predicate<String> excluded, Map<String, String> tags) throws IOException {
+    /**
+     * Archives {@code roots}. Unless {@code full}, files unchanged since the parent snapshot (the
+     * given one, or the newest with the same paths and host) keep their chunk references.
+     */
+    public Report run(List<Path> roots, Predicate<String> excluded, Map<String, String> tags, boolean full,
+                      String parentArg) throws IOException {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         String id = Repository.newSnapshotId(now);
+        List<String> paths = roots.stream().map(Path::toString).toList();
+        String host = hostname();
+        SnapshotIndex parent = full ? null : findParent(paths, host, parentArg);
+        Map<String, SnapshotIndex.ObjectRef> parentChunks = new java.util.HashMap<>();
+        if (parent != null) {
+            for (SnapshotIndex.ObjectRef c : parent.chunks()) {
+                parentChunks.put(c.key(), c);
+            }
+        }
+        java.util.TreeSet<String> reusedChunks = new java.util.TreeSet<>();
+        Archiver.Listener tracking = new Archiver.Listener() {
+            @Override
+            public void skipped(String path, String reason) {
+                listener.skipped(path, reason);
+            }
+
+            @Override
+            public void fileDone(String path, long bytes) {
+                listener.fileDone(path, bytes);
+            }
+
+            @Override
+            public void chunkStored(ChunkSink.StoredChunk chunk) {
+                listener.chunkStored(chunk);
+            }
+
+            @Override
+            public void reused(String path, String chunkKey, long bytes) {
+                reusedChunks.add(chunkKey);
+                listener.reused(path, chunkKey, bytes);
+            }
+        };
         ObjectWriter manifestOut = repo.store().create(Repository.manifestKey(id));
         Archiver.Result result;
         StoredObject manifest;
-        try {
+        try (ManifestReader parentRecords = parent == null ? null : RestoreOperation.openManifest(repo, parent)) {
             ManifestWriter mw = new ManifestWriter(manifestOut, id, 3);
-            result = new Archiver(options, listener).run(roots, excluded, repo.chunkSink(id), mw);
+            ReuseSource reuse = parentRecords == null ? ReuseSource.NONE : parentRecords::read;
+            result = new Archiver(options, tracking).run(roots, excluded, repo.chunkSink(id), mw, reuse, 0);
             mw.finish();
             manifest = manifestOut.commit();
         } finally {
@@ -53,18 +94,40 @@ public final class ArchiveOperation {
         }
         long stored = manifest.size();
         List<SnapshotIndex.ObjectRef> chunks = new ArrayList<>();
+        for (String key : reusedChunks) {
+            SnapshotIndex.ObjectRef ref = parentChunks.get(key);
+            if (ref == null) {
+                throw new FormatException("parent snapshot " + parent.id() + " references chunk " + key
+                        + " that its index does not list");
+            }
+            chunks.add(ref);
+        }
         for (ChunkSink.StoredChunk c : result.chunks()) {
             chunks.add(new SnapshotIndex.ObjectRef(c.key(), c.size(), c.sha256()));
             stored += c.size();
         }
-        List<String> paths = roots.stream().map(Path::toString).toList();
         SnapshotIndex idx = new SnapshotIndex(SnapshotIndex.MAGIC, SnapshotIndex.VERSION, id, now.toString(),
-                hostname(), "karchive " + Version.VERSION, paths, null, tags,
+                host, "karchive " + Version.VERSION, paths, parent == null ? null : parent.id(), tags,
                 new SnapshotIndex.Totals(result.files(), result.dirs(), result.symlinks(), result.hardlinks(),
                         result.bytes(), result.newBytes(), stored, result.records(), result.skippedCount()),
                 new SnapshotIndex.ObjectRef(manifest.key(), manifest.size(), manifest.sha256()), chunks);
         StoredObject index = repo.writeIndex(idx);
-        return new Report(id, result, stored, manifest.sha256(), index.sha256());
+        return new Report(id, result, stored, manifest.sha256(), index.sha256(), idx.parent());
+    }
+
+    /** The explicit parent, or the newest snapshot with the same paths and host; null if none. */
+    private SnapshotIndex findParent(List<String> paths, String host, String parentArg) throws IOException {
+        if (parentArg != null) {
+            return repo.readIndex(repo.resolve(parentArg));
+        }
+        List<String> ids = repo.snapshotIds();
+        for (int i = ids.size() - 1; i >= 0; i--) {
+            SnapshotIndex idx = repo.readIndex(ids.get(i));
+            if (idx.paths().equals(paths) && host.equals(idx.host())) {
+                return idx;
+            }
+        }
+        return null;
     }
 
     static String hostname() {
