@@ -110,12 +110,13 @@ public final class Archiver {
     private long newBytes;
     private ChunkWriter chunk;
     private long seq;
-    private ReuseSource.Cursor reuse;
+    private List<ReuseSource.Cursor> reuse;
+    private CountingSink records;
 
     /** Archives everything the walker yields. On failure the current chunk upload is aborted. */
     public Result run(List<Path> roots, java.util.function.Predicate<String> excluded, ChunkSink sink,
-                      ManifestWriter manifest) throws IOException {
-        return run(roots, excluded, sink, manifest, ReuseSource.NONE, 0);
+                      RecordSink manifest) throws IOException {
+        return run(roots, excluded, sink, manifest, List.of(), 0);
     }
 
     /**
@@ -123,13 +124,14 @@ public final class Archiver {
      * records instead of being read. Chunks are numbered from {@code firstSeq}.
      */
     public Result run(List<Path> roots, java.util.function.Predicate<String> excluded, ChunkSink sink,
-                      ManifestWriter manifest, ReuseSource reuse, long firstSeq) throws IOException {
-        this.reuse = new ReuseSource.Cursor(reuse);
+                      RecordSink manifest, List<ReuseSource> reuse, long firstSeq) throws IOException {
+        this.reuse = reuse.stream().map(ReuseSource.Cursor::new).toList();
+        this.records = new CountingSink(manifest);
         this.seq = firstSeq;
         try (FrameCompressor compressor = new FrameCompressor(options.threads(), options.level())) {
             TreeWalker walker = new TreeWalker(roots, excluded, this::skip);
             try {
-                walker.walk(e -> archive(e, sink, compressor, manifest));
+                walker.walk(e -> archive(e, sink, compressor, records));
                 if (chunk != null) {
                     finishChunk();
                 }
@@ -140,7 +142,7 @@ public final class Archiver {
                 throw e;
             }
         }
-        return new Result(files, dirs, symlinks, hardlinks, bytes, newBytes, manifest.records(), List.copyOf(chunks),
+        return new Result(files, dirs, symlinks, hardlinks, bytes, newBytes, records.count, List.copyOf(chunks),
                 List.copyOf(skipped), skippedCount);
     }
 
@@ -169,7 +171,7 @@ public final class Archiver {
         return chunk;
     }
 
-    private void archive(SourceEntry e, ChunkSink sink, FrameCompressor compressor, ManifestWriter manifest)
+    private void archive(SourceEntry e, ChunkSink sink, FrameCompressor compressor, RecordSink manifest)
             throws IOException {
         String user = name(e, true);
         String group = name(e, false);
@@ -211,7 +213,7 @@ public final class Archiver {
     }
 
     private void archiveFile(SourceEntry e, String user, String group, ChunkSink sink, FrameCompressor compressor,
-                             ManifestWriter manifest) throws IOException {
+                             RecordSink manifest) throws IOException {
         String inodeKey = null;
         if (e.nlink() > 1) {
             inodeKey = e.dev() + ":" + e.ino();
@@ -228,8 +230,14 @@ public final class Archiver {
                 return;
             }
         }
-        ManifestRecord earlier = reuse.find(e.path());
-        if (earlier != null && ReuseSource.unchanged(e, earlier)) {
+        ManifestRecord earlier = null;
+        for (ReuseSource.Cursor c : reuse) {
+            ManifestRecord r = c.find(e.path());
+            if (earlier == null && r != null && ReuseSource.unchanged(e, r)) {
+                earlier = r;
+            }
+        }
+        if (earlier != null) {
             manifest.write(new ManifestRecord(e.path(), EntryType.FILE, e.size(), e.mode(), e.uid(), e.gid(), user,
                     group, e.mtimeNs(), earlier.sha256(), null, earlier.sparse(), earlier.chunk(), earlier.frame(),
                     earlier.offset(), e.ino(), e.ctimeNs()));
@@ -298,6 +306,22 @@ public final class Archiver {
             bytes += size;
             newBytes += size;
             listener.fileDone(e.path(), size);
+        }
+    }
+
+    /** Counts records on their way to the real sink. */
+    private static final class CountingSink implements RecordSink {
+        private final RecordSink target;
+        private long count;
+
+        CountingSink(RecordSink target) {
+            this.target = target;
+        }
+
+        @Override
+        public void write(ManifestRecord r) throws IOException {
+            target.write(r);
+            count++;
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.HexFormat;
  * Streams a manifest (JSON Lines, zstd-compressed) to an output stream: header, records in
  * {@link PathOrder}, trailer. Memory does not grow with the number of records. Not thread-safe.
  */
-public final class ManifestWriter implements AutoCloseable {
+public final class ManifestWriter implements RecordSink, AutoCloseable {
     private final OutputStream out;
     private final MessageDigest sha = Sha256.newDigest();
     private long records;
@@ -35,6 +35,7 @@ public final class ManifestWriter implements AutoCloseable {
         writeLine(Json.MAPPER.writeValueAsBytes(ManifestHeader.of(snapshotId)), false);
     }
 
+    @Override
     public void write(ManifestRecord r) throws IOException {
         if (finished) {
             throw new IllegalStateException("manifest already finished");

@@ -75,10 +75,15 @@ public final class ArchiveCommand extends BaseCommand {
         Output out = output();
         try (ObjectStore store = openStore()) {
             Repository repo = Repository.openOrCreate(store);
-            ArchiveOperation.Report rep = new ArchiveOperation(repo, opts, new Archiver.Listener() {
+            ArchiveOperation.Report rep = new ArchiveOperation(repo, opts, new ArchiveOperation.Listener() {
                 @Override
                 public void skipped(String path, String reason) {
                     out.warn("/" + path + ": " + reason);
+                }
+
+                @Override
+                public void resuming(String runId, int chunks) {
+                    out.warn("resuming interrupted run " + runId + ": reusing " + chunks + " uploaded chunk(s)");
                 }
             }).run(roots, excluded, tags, full, parent);
             Archiver.Result r = rep.result();

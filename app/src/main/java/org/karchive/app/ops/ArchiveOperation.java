@@ -30,11 +30,18 @@ public final class ArchiveOperation {
                          String indexSha256, String parent) {
     }
 
+    /** Archive events for the command line. */
+    public interface Listener extends Archiver.Listener {
+        /** An interrupted run is being resumed; its committed chunks will be reused. */
+        default void resuming(String runId, int chunks) {
+        }
+    }
+
     private final Repository repo;
     private final Archiver.Options options;
-    private final Archiver.Listener listener;
+    private final Listener listener;
 
-    public ArchiveOperation(Repository repo, Archiver.Options options, Archiver.Listener listener) {
+    public ArchiveOperation(Repository repo, Archiver.Options options, Listener listener) {
         this.repo = repo;
         this.options = options;
         this.listener = listener;
@@ -80,24 +87,44 @@ public final class ArchiveOperation {
                 listener.reused(path, chunkKey, bytes);
             }
         };
+        RunJournal.Resumable resumable = RunJournal.findResumable(repo.store(), paths, host);
+        Map<String, SnapshotIndex.ObjectRef> knownChunks = new java.util.HashMap<>(parentChunks);
+        List<ReuseSource> reuse = new ArrayList<>();
+        if (resumable != null) {
+            RunJournal.abortPending(repo.store(), resumable);
+            for (RunJournal.Done d : resumable.chunks()) {
+                knownChunks.put(d.key(), new SnapshotIndex.ObjectRef(d.key(), d.size(), d.sha256()));
+            }
+            reuse.add(resumable.records(repo.store()));
+            listener.resuming(resumable.run().id(), resumable.chunks().size());
+        }
         ObjectWriter manifestOut = repo.store().create(Repository.manifestKey(id));
         Archiver.Result result;
         StoredObject manifest;
-        try (ManifestReader parentRecords = parent == null ? null : RestoreOperation.openManifest(repo, parent)) {
+        RunJournal journal = RunJournal.start(repo.store(), id, paths, host);
+        try (journal; ManifestReader parentRecords = parent == null ? null
+                : RestoreOperation.openManifest(repo, parent)) {
             ManifestWriter mw = new ManifestWriter(manifestOut, id, 3);
-            ReuseSource reuse = parentRecords == null ? ReuseSource.NONE : parentRecords::read;
-            result = new Archiver(options, tracking).run(roots, excluded, repo.chunkSink(id), mw, reuse, 0);
+            RunJournal.Tee tee = new RunJournal.Tee(mw);
+            if (parentRecords != null) {
+                reuse.add(parentRecords::read);
+            }
+            result = new Archiver(options, tracking).run(roots, excluded, journal.sink(repo.chunkSink(id), tee), tee,
+                    reuse, 0);
             mw.finish();
             manifest = manifestOut.commit();
+        } catch (IOException | RuntimeException | Error e) {
+            journal.failed();
+            throw e;
         } finally {
             manifestOut.abort();
         }
         long stored = manifest.size();
         List<SnapshotIndex.ObjectRef> chunks = new ArrayList<>();
         for (String key : reusedChunks) {
-            SnapshotIndex.ObjectRef ref = parentChunks.get(key);
+            SnapshotIndex.ObjectRef ref = knownChunks.get(key);
             if (ref == null) {
-                throw new FormatException("parent snapshot " + parent.id() + " references chunk " + key
+                throw new FormatException("an earlier snapshot references chunk " + key
                         + " that its index does not list");
             }
             chunks.add(ref);
@@ -112,6 +139,10 @@ public final class ArchiveOperation {
                         result.bytes(), result.newBytes(), stored, result.records(), result.skippedCount()),
                 new SnapshotIndex.ObjectRef(manifest.key(), manifest.size(), manifest.sha256()), chunks);
         StoredObject index = repo.writeIndex(idx);
+        journal.finished();
+        if (resumable != null) {
+            RunJournal.retire(repo.store(), resumable);
+        }
         return new Report(id, result, stored, manifest.sha256(), index.sha256(), idx.parent());
     }
 
