@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.karchive.app.cli.ArchiveCommand;
+import org.karchive.app.cli.ForgetCommand;
+import org.karchive.app.cli.PruneCommand;
 import org.karchive.app.cli.GlobalOptions;
 import org.karchive.app.cli.LsCommand;
 import org.karchive.app.cli.Output;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "karchive", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Chunked tar.zst backups of directory trees to local disk or any S3 endpoint.",
         subcommands = {ArchiveCommand.class, RestoreCommand.class, VerifyCommand.class, SnapshotsCommand.class,
-            LsCommand.class})
+            LsCommand.class, ForgetCommand.class, PruneCommand.class})
 public final class Main implements Runnable {
     @Mixin
     private GlobalOptions global = new GlobalOptions();

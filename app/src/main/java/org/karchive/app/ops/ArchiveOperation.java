@@ -127,6 +127,10 @@ public final class ArchiveOperation {
                 throw new FormatException("an earlier snapshot references chunk " + key
                         + " that its index does not list");
             }
+            if (repo.store().stat(key).isEmpty()) {
+                throw new org.karchive.app.repo.RepositoryException("chunk " + key + " of an earlier snapshot "
+                        + "vanished while archiving (a concurrent prune?); run archive again with --full");
+            }
             chunks.add(ref);
         }
         for (ChunkSink.StoredChunk c : result.chunks()) {
