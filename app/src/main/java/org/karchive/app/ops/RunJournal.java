@@ -259,8 +259,11 @@ final class RunJournal implements AutoCloseable {
         if (!res.dead()) {
             return;
         }
-        for (ObjectStore.PendingUpload u : store.listPendingUploads("chunks/" + res.run().id() + "/")) {
-            store.abortPendingUpload(u);
+        for (String prefix : List.of("chunks/" + res.run().id() + "/", "manifests/" + res.run().id(),
+                runKey(res.run().id()))) {
+            for (ObjectStore.PendingUpload u : store.listPendingUploads(prefix)) {
+                store.abortPendingUpload(u);
+            }
         }
     }
 
