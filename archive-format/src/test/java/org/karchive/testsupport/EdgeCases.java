@@ -14,7 +14,8 @@ final class EdgeCases {
     static final Instant POST_2038 = Instant.parse("2100-01-01T00:00:00.123456789Z");
     static final String UNICODE_NAME = "Ünïcødé ✓ 患者.dcm";
     static final String NEWLINE_NAME = "new\nline\\back.txt";
-    static final String ABSOLUTE_TARGET = "/etc/hostname";
+    /** Absolute and deliberately absent, so a restore that wrongly follows links cannot harm the host. */
+    static final String ABSOLUTE_TARGET = "/nonexistent/karchive-corpus/absolute-target";
 
     private final TreeWriter w;
     private final Xorshift r;

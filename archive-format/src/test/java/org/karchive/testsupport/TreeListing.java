@@ -85,6 +85,10 @@ public final class TreeListing {
         }
     }
 
+    /** The unix view without owner and group names, whose lookups are slow and not compared. */
+    private static final String ATTRIBUTES =
+            "unix:mode,uid,gid,ino,dev,nlink,size,lastModifiedTime,isSymbolicLink,isDirectory,isRegularFile";
+
     private final List<Entry> entries;
     private final Options options;
 
@@ -132,7 +136,7 @@ public final class TreeListing {
             }
 
             private void add(Path p) throws IOException {
-                Map<String, Object> a = Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS);
+                Map<String, Object> a = Files.readAttributes(p, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
                 Type type = Boolean.TRUE.equals(a.get("isSymbolicLink")) ? Type.SYMLINK
                         : Boolean.TRUE.equals(a.get("isDirectory")) ? Type.DIR
                         : Boolean.TRUE.equals(a.get("isRegularFile")) ? Type.FILE : Type.OTHER;
