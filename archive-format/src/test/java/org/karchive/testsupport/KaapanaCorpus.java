@@ -78,6 +78,7 @@ public final class KaapanaCorpus {
         private boolean edgeCases;
         private long sparseSize = -1;
         private long tinyFiles;
+        private boolean kaapana = true;
 
         private Builder() {}
 
@@ -125,9 +126,15 @@ public final class KaapanaCorpus {
             return this;
         }
 
+        /** Leaves out the Kaapana tree (e.g. for an {@code edge/}-only tree). On by default. */
+        public Builder kaapanaTree(boolean kaapana) {
+            this.kaapana = kaapana;
+            return this;
+        }
+
         public KaapanaCorpus build() {
             long sparse = sparseSize > 0 ? sparseSize : Math.max(8L << 20, (long) ((1L << 30) * Math.min(1, scale)));
-            return new KaapanaCorpus(seed, scale, edgeCases, sparse, tinyFiles);
+            return new KaapanaCorpus(seed, scale, edgeCases, sparse, tinyFiles, kaapana);
         }
     }
 
@@ -136,13 +143,16 @@ public final class KaapanaCorpus {
     private final boolean edgeCases;
     private final long sparseSize;
     private final long tinyFiles;
+    private final boolean kaapana;
 
-    private KaapanaCorpus(long seed, double scale, boolean edgeCases, long sparseSize, long tinyFiles) {
+    private KaapanaCorpus(long seed, double scale, boolean edgeCases, long sparseSize, long tinyFiles,
+            boolean kaapana) {
         this.seed = seed;
         this.scale = scale;
         this.edgeCases = edgeCases;
         this.sparseSize = sparseSize;
         this.tinyFiles = tinyFiles;
+        this.kaapana = kaapana;
     }
 
     public static Builder builder() {
@@ -169,7 +179,7 @@ public final class KaapanaCorpus {
         TreeWriter w = new TreeWriter(root, rng.fork("mtimes"), true);
         if (tinyFiles > 0) {
             tiny(w, rng.fork("tiny"));
-        } else {
+        } else if (kaapana) {
             new KaapanaTrees(w, rng.fork("kaapana"), scale).generate();
         }
         if (edgeCases) {

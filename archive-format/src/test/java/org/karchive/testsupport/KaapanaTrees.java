@@ -104,7 +104,7 @@ final class KaapanaTrees {
         long wal = scale >= 1 ? 16 * MIB : Math.max(64 * KIB, roundTo(16 * MIB * scale, 8192));
         w.file(data + "/pg_wal/000000010000000000000001", o, 0600, wal, TreeWriter.randomThenZeros(wal * 3 / 16, r));
         String[] dbs = {"base/1", "base/4", "base/5", "base/16384", "global"};
-        int rels = count(680);
+        int rels = count(560);
         int node = 1247;
         for (int i = 0; i < rels; i++) {
             double u = r.nextDouble();
@@ -181,7 +181,7 @@ final class KaapanaTrees {
         w.file(node + "/_state/_4.si", o, 0664, 380, TreeWriter.mixed(0.6, text, r));
         w.file(node + "/_state/manifest-3.st", o, 0664, 120 + r.nextInt(200), TreeWriter.mixed(0.6, text, r));
         w.file(node + "/_state/node-2.st", o, 0664, 120, TreeWriter.mixed(0.6, text, r));
-        int indices = count(110);
+        int indices = count(140);
         for (int i = 0; i < indices; i++) {
             String idx = node + "/indices/" + r.hex(22);
             w.dir(idx + "/_state", o, 0775);
@@ -273,7 +273,7 @@ final class KaapanaTrees {
                 int attempts = r.chance(0.1) && made + 1 < files ? 2 : 1;
                 for (int a = 1; a <= attempts; a++) {
                     w.text(dir + "/attempt=" + a + ".log", o, 0644,
-                            Texts.airflowLog(r, (int) r.between(KIB, 20 * KIB), start, dag, task, runId));
+                            Texts.airflowLog(r, (int) r.between(KIB, 14 * KIB), start, dag, task, runId));
                     made++;
                 }
             }
@@ -331,7 +331,7 @@ final class KaapanaTrees {
 
     private void dicom(String pv, Xorshift r) throws IOException {
         Owner o = Owner.WILDFLY;
-        int instances = count(3000);
+        int instances = count(2400);
         int series = (int) Math.max(2, Math.round(20 * scale));
         // Exact 60/25/15 quota of JPEG-LS-like, raw CT phantom and zero-heavy SEG, then shuffled.
         Dicom.Kind[] kinds = new Dicom.Kind[instances];
@@ -365,7 +365,7 @@ final class KaapanaTrees {
                 long size = switch (k) {
                     case JPEG_LS -> ct ? r.between(200 * KIB, 260 * KIB) : r.between(64 * KIB, 128 * KIB);
                     case RAW_CT -> Dicom.RAW_CT_BYTES + Dicom.HEADER_BYTES;
-                    case SEG -> r.between(64 * KIB, 512 * KIB);
+                    case SEG -> r.between(64 * KIB, 256 * KIB);
                 };
                 w.file(file, o, 0644, size, Dicom.content(k, ct ? "CT" : "MR", r));
             }

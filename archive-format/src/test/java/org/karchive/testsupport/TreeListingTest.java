@@ -25,7 +25,7 @@ class TreeListingTest {
     Path b;
 
     private static KaapanaCorpus corpus() {
-        return KaapanaCorpus.builder().seed(5).scale(0.001).edgeCases(true).sparseSize(2L << 20).build();
+        return KaapanaCorpus.builder().seed(5).kaapanaTree(false).edgeCases(true).sparseSize(2L << 20).build();
     }
 
     /** The reference tree, shared and never modified. */
@@ -33,6 +33,9 @@ class TreeListingTest {
     static void reference() throws IOException {
         a = shared.resolve("a");
         corpus().generate(a);
+        try (var s = Files.list(a)) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("edge");
+        }
     }
 
     /** A second tree from the same seed, for one test to mutate. */
@@ -60,8 +63,11 @@ class TreeListingTest {
 
     @Test
     void detectsAChangedMode() throws IOException {
-        Posix.chmod(b.resolve("version"), 0600);
-        assertThat(diff()).hasSize(2).allMatch(l -> l.contains("version\tfile\t06"));
+        Posix.chmod(b.resolve("edge/links/target.txt"), 0600);
+        assertThat(diff()).containsExactly(
+                TreeListing.of(a).get("edge/links/target.txt").line(KaapanaCorpus.runningAsRoot()).transform(s -> "- " + s),
+                TreeListing.of(b).get("edge/links/target.txt").line(KaapanaCorpus.runningAsRoot()).transform(s -> "+ " + s));
+        assertThat(diff().get(1)).contains("\tfile\t0600\t");
     }
 
     @Test
@@ -121,7 +127,7 @@ class TreeListingTest {
         TreeListing.Entry e = la.get("edge/hardlinks/triple-3");
         assertThat(e.linkGroup()).isEqualTo("edge/hardlinks/sub/triple-2");
         assertThat(la.get("edge/hardlinks/pair-b").linkGroup()).isEqualTo("edge/hardlinks/pair-a");
-        assertThat(la.get("version").linkGroup()).isNull();
+        assertThat(la.get("edge/links/target.txt").linkGroup()).isNull();
         long inoA = (Long) Files.getAttribute(a.resolve("edge/hardlinks/pair-a"), "unix:ino");
         long inoB = (Long) Files.getAttribute(b.resolve("edge/hardlinks/pair-a"), "unix:ino");
         assertThat(inoA).isNotEqualTo(inoB);
