@@ -131,8 +131,9 @@ final class TreeWriter {
         if (asRoot && !owner.isRoot()) {
             Posix.chown(p, owner.uid(), owner.gid());
         }
-        Posix.chmod(p, mode);
+        // mtime before mode: the JDK opens the file to set times, which mode 0000 forbids a non-root user
         Posix.setMtime(p, mtime != null ? mtime : nextTime(), false);
+        Posix.chmod(p, mode);
         files++;
         bytes += size;
         record(p, owner);
@@ -180,8 +181,8 @@ final class TreeWriter {
             if (asRoot && !d.owner().isRoot()) {
                 Posix.chown(d.path(), d.owner().uid(), d.owner().gid());
             }
-            Posix.chmod(d.path(), d.mode());
             Posix.setMtime(d.path(), d.mtime(), false);
+            Posix.chmod(d.path(), d.mode());
         }
         dirMetas.clear();
     }
