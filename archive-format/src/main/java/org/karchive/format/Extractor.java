@@ -389,7 +389,8 @@ public final class Extractor implements AutoCloseable {
             int mode = options.preserveSetid() ? r.mode() : r.mode() & ~06000;
             Files.setAttribute(p, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
         }
-        if (link && LibC.setMtimeNoFollow(p.toString(), r.mtime())) {
+        // utimensat: nanoseconds, symlinks themselves, and times before 1970 (which the JDK clamps)
+        if (LibC.setMtimeNoFollow(p.toString(), r.mtime())) {
             return;
         }
         FileTime t = FileTime.from(Instant.ofEpochSecond(Math.floorDiv(r.mtime(), 1_000_000_000L),
