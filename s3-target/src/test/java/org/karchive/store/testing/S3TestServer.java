@@ -139,9 +139,11 @@ public final class S3TestServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         try {
             proxy.stop();
+        } catch (Exception e) {
+            throw new IOException("cannot stop S3Proxy", e);
         } finally {
             deleteTree(dir);
         }
