@@ -8,7 +8,7 @@ import org.karchive.store.Keys;
  */
 public record S3Location(String bucket, String prefix) {
     public S3Location {
-        if (bucket == null || !bucket.matches("[a-z0-9][a-z0-9.\\-_]{1,254}")) {
+        if (bucket == null || !bucket.matches("[a-z0-9][a-z0-9.\\-_]{2,254}")) {
             throw new IllegalArgumentException("invalid bucket name: " + bucket);
         }
         if (prefix == null) {
