@@ -1,6 +1,7 @@
 package org.karchive.store.s3;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -53,6 +54,20 @@ abstract class AbstractS3Store implements ObjectStore {
         long partSize = MultipartWriter.partSizeFor(config.partSize(), expectedSize);
         return new MultipartWriter(multipart, location.keyOf(key), key, partSize, config.partsInFlight(), retrier,
                 uploads);
+    }
+
+    /** One ranged GET as {@link #get} describes it, without resuming. */
+    protected abstract InputStream openRange(String key, long offset, long length) throws IOException;
+
+    /** A ranged GET that reopens the rest of the range when the connection breaks mid-stream. */
+    @Override
+    public InputStream get(String key, long offset, long length) throws IOException {
+        InputStream first = openRange(key, offset, length);
+        if (length == 0) {
+            return first;
+        }
+        return new ResumingInputStream((from, len) -> openRange(key, from, len), retrier, "GET " + key, first,
+                offset, length);
     }
 
     @Override

@@ -197,7 +197,7 @@ public final class AwsS3ObjectStore extends AbstractS3Store {
     }
 
     @Override
-    public InputStream get(String key, long offset, long length) throws IOException {
+    protected InputStream openRange(String key, long offset, long length) throws IOException {
         if (offset < 0) {
             throw new IllegalArgumentException("negative offset");
         }
