@@ -2,7 +2,7 @@ package org.karchive.store;
 
 /** Which S3 client library talks to the endpoint. */
 public enum ClientKind {
-    /** AWS SDK for Java v2 (sync client, Apache HTTP). The default. */
+    /** AWS SDK for Java v2 (sync client, Apache HttpClient 5). The default. */
     AWS,
     /** MinIO Java SDK; parts are still uploaded in parallel by karchive. */
     MINIO;

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +49,6 @@ public final class MultipartWriter extends ObjectWriter {
     private final Semaphore slots;
     private final ConcurrentLinkedQueue<byte[]> freeBuffers = new ConcurrentLinkedQueue<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final List<Future<?>> tasks = new ArrayList<>();
     private final MultipartApi.CompletedPart[] done;
 
     private byte[] buf = new byte[0];
@@ -116,27 +114,28 @@ public final class MultipartWriter extends ObjectWriter {
             throw new IndexOutOfBoundsException();
         }
         ensureOpen();
-        throwIfFailed();
-        sha256.update(b, off, len);
-        size += len;
-        while (len > 0) {
-            if (pos == buf.length) {
-                if (buf.length < partSize) {
-                    grow();
-                } else {
-                    try {
+        try {
+            throwIfFailed();
+            sha256.update(b, off, len);
+            size += len;
+            while (len > 0) {
+                if (pos == buf.length) {
+                    if (buf.length < partSize) {
+                        grow();
+                    } else {
                         sendPart();
-                    } catch (IOException | RuntimeException e) {
-                        abort();
-                        throw e;
                     }
                 }
+                int n = Math.min(len, buf.length - pos);
+                System.arraycopy(b, off, buf, pos, n);
+                pos += n;
+                off += n;
+                len -= n;
             }
-            int n = Math.min(len, buf.length - pos);
-            System.arraycopy(b, off, buf, pos, n);
-            pos += n;
-            off += n;
-            len -= n;
+        } catch (IOException | RuntimeException e) {
+            // the first failure ends the upload: nothing may be left behind
+            abort();
+            throw e;
         }
     }
 
@@ -163,7 +162,7 @@ public final class MultipartWriter extends ObjectWriter {
         int length = pos;
         String id = uploadId;
         try {
-            tasks.add(executor.submit(() -> uploadPart(id, partNumber, data, length)));
+            executor.execute(() -> uploadPart(id, partNumber, data, length));
         } catch (RejectedExecutionException e) {
             slots.release();
             throw new StoreException("store is closed; cannot upload " + storeKey, e);
@@ -339,6 +338,5 @@ public final class MultipartWriter extends ObjectWriter {
     private void release() {
         buf = new byte[0];
         freeBuffers.clear();
-        tasks.clear();
     }
 }
