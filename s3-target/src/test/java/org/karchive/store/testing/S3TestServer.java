@@ -149,6 +149,18 @@ public final class S3TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a server in its own JVM (for benchmarks that must not share a heap with it): prints
+     * {@code endpoint bucket accessKey secretKey} on one line, stops when stdin closes.
+     */
+    public static void main(String[] args) throws Exception {
+        try (S3TestServer s = start()) {
+            System.out.println(s.endpoint + " " + s.bucket + " " + s.accessKey + " " + s.secretKey);
+            System.out.flush();
+            System.in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+    }
+
     @Override
     public String toString() {
         return "S3TestServer[" + endpoint + ", bucket=" + bucket + "]";

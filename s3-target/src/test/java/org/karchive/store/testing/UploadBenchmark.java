@@ -1,10 +1,16 @@
 package org.karchive.store.testing;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -13,6 +19,7 @@ import org.karchive.store.ClientKind;
 import org.karchive.store.ObjectStore;
 import org.karchive.store.ObjectStores;
 import org.karchive.store.ObjectWriter;
+import org.karchive.store.StaticCredentials;
 import org.karchive.store.StoreConfig;
 import org.karchive.store.StoredObject;
 
@@ -23,8 +30,11 @@ import org.karchive.store.StoredObject;
  *
  * <pre>
  * mvn -B -o -q -pl s3-target test-compile exec:java -Dexec.args="1024 16 4"
+ * java -Xmx512m -cp target/test-classes:target/classes:DEPS org.karchive.store.testing.UploadBenchmark 1024 16 4
  * </pre>
- * Arguments: size in MiB, part size in MiB, parts in flight.
+ * Arguments: size in MiB, part size in MiB, parts in flight, optionally one client (aws|minio). Run with plain {@code java -cp}, the
+ * server runs in a child JVM, so heap and CPU figures are karchive's alone (the server's CPU is
+ * printed beside them); under {@code exec:java} it shares this JVM.
  */
 public final class UploadBenchmark {
     private UploadBenchmark() {
@@ -34,16 +44,37 @@ public final class UploadBenchmark {
         long sizeMib = args.length > 0 ? Long.parseLong(args[0]) : 1024;
         long partMib = args.length > 1 ? Long.parseLong(args[1]) : 16;
         int inFlight = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+        List<ClientKind> kinds = args.length > 3 ? List.of(ClientKind.parse(args[3])) : List.of(ClientKind.values());
         byte[] block = new byte[1 << 20];
         new Random(42).nextBytes(block);
         System.out.printf(Locale.ROOT, "upload of %d MiB, parts of %d MiB, %d in flight, max heap %d MiB, %d cores%n",
                 sizeMib, partMib, inFlight, Runtime.getRuntime().maxMemory() >> 20,
                 Runtime.getRuntime().availableProcessors());
-        try (S3TestServer server = S3TestServer.start()) {
-            for (ClientKind kind : ClientKind.values()) {
-                StoreConfig cfg = server.storeConfig().withClient(kind).withPartSize(partMib << 20)
-                        .withPartsInFlight(inFlight);
-                try (ObjectStore store = ObjectStores.open(server.repoUrl("bench"), cfg)) {
+        boolean separate = System.getProperty("java.class.path", "").contains("test-classes");
+        Process child = null;
+        S3TestServer inProcess = null;
+        StoreConfig base;
+        String url;
+        if (separate) {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            child = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                    S3TestServer.class.getName()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String[] f = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine().split(" ");
+            base = StoreConfig.defaults().withEndpoint(URI.create(f[0])).withCredentials(new StaticCredentials(f[2], f[3]));
+            url = "s3://" + f[1] + "/bench";
+            System.out.println("server: S3Proxy in a child JVM (pid " + child.pid() + ")");
+        } else {
+            inProcess = S3TestServer.start();
+            base = inProcess.storeConfig();
+            url = inProcess.repoUrl("bench");
+            System.out.println("server: S3Proxy in this JVM (heap and CPU figures include it)");
+        }
+        try {
+            for (ClientKind kind : kinds) {
+                StoreConfig cfg = base.withClient(kind).withPartSize(partMib << 20).withPartsInFlight(inFlight);
+                try (ObjectStore store = ObjectStores.open(url, cfg)) {
+                    long server0 = child == null ? 0 : cpuNanos(child);
                     System.gc();
                     resetPeaks();
                     Map<String, Long> cpu0 = cpuByGroup();
@@ -58,6 +89,9 @@ public final class UploadBenchmark {
                     }
                     double secs = (System.nanoTime() - t0) / 1e9;
                     Map<String, Long> cpu1 = cpuByGroup();
+                    if (child != null) {
+                        cpu1.put("server-jvm", cpuNanos(child) - server0);
+                    }
                     StringBuilder cpu = new StringBuilder();
                     for (String g : cpu1.keySet()) {
                         long d = cpu1.get(g) - cpu0.getOrDefault(g, 0L);
@@ -71,7 +105,19 @@ public final class UploadBenchmark {
                     store.delete("big-" + kind);
                 }
             }
+        } finally {
+            if (child != null) {
+                child.getOutputStream().close();
+                child.waitFor();
+            }
+            if (inProcess != null) {
+                inProcess.close();
+            }
         }
+    }
+
+    private static long cpuNanos(Process p) {
+        return p.toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     private static void resetPeaks() {
