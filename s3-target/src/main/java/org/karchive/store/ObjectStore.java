@@ -31,6 +31,15 @@ public interface ObjectStore extends Closeable {
     ObjectWriter create(String key) throws IOException;
 
     /**
+     * Starts a streaming upload with a hint of its final size (or {@code -1} when unknown), so a
+     * store can pick a part size that fits the object. The hint is not a limit; stores that need
+     * no hint ignore it.
+     */
+    default ObjectWriter create(String key, long expectedSize) throws IOException {
+        return create(key);
+    }
+
+    /**
      * Opens {@code length} bytes of the object starting at {@code offset}; {@code length < 0}
      * means to the end.
      *
