@@ -11,6 +11,7 @@ import org.karchive.app.cli.GlobalOptions;
 import org.karchive.app.cli.LsCommand;
 import org.karchive.app.cli.Output;
 import org.karchive.app.cli.RestoreCommand;
+import org.karchive.app.cli.S3Options;
 import org.karchive.app.cli.SnapshotsCommand;
 import org.karchive.app.cli.VerifyCommand;
 import org.karchive.format.Json;
@@ -27,6 +28,13 @@ import picocli.CommandLine.Mixin;
 public final class Main implements Runnable {
     @Mixin
     private GlobalOptions global = new GlobalOptions();
+
+    @Mixin
+    private S3Options s3 = new S3Options();
+
+    public S3Options s3() {
+        return s3;
+    }
 
     private Output output;
 

@@ -6,46 +6,39 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
-import org.karchive.format.Json;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.karchive.store.ObjectStore;
+import org.karchive.store.ObjectStores;
+import org.karchive.store.StoreConfig;
+import org.karchive.store.testing.S3TestServer;
 
 /**
- * kill -9 of a real archive process at several points, then a rerun: earlier snapshots stay
- * intact, the rerun reuses what the killed run committed, and the result verifies.
+ * kill -9 of a real archive process at several points, to a local repository and to the embedded
+ * S3 server, then a rerun: earlier snapshots stay intact, the rerun reuses what the killed run
+ * committed and uploads less, and the result verifies and restores.
  */
 class KillAndResumeTest {
+    static S3TestServer s3;
+
     @TempDir
     Path tmp;
 
-    static Process start(Path out, Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dkarchive.staleRunSeconds=0", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-                .redirectError(out.resolveSibling(out.getFileName() + ".err").toFile());
-        pb.environment().put("LC_ALL", "C.UTF-8");
-        pb.environment().putAll(env);
-        return pb.start();
+    @BeforeAll
+    static void server() throws Exception {
+        s3 = S3TestServer.start();
     }
 
-    static long countDone(Path repo) throws IOException {
-        Path chunks = repo.resolve("chunks");
-        if (!Files.isDirectory(chunks)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.walk(chunks)) {
-            return s.filter(p -> p.getFileName().toString().matches("\\d{6}\\.json")).count();
-        }
+    @AfterAll
+    static void stop() throws Exception {
+        s3.close();
     }
 
     static void waitFor(Supplier<Boolean> condition, long seconds) throws InterruptedException {
@@ -56,9 +49,17 @@ class KillAndResumeTest {
         }
     }
 
-    @ParameterizedTest(name = "killed after {0} committed chunks")
-    @ValueSource(ints = {0, 3, 12})
-    void killedArchiveResumes(int chunksBeforeKill) throws Exception {
+    static long count(ObjectStore store, String prefix, String regex) {
+        try {
+            return store.list(prefix).stream().filter(o -> o.key().matches(regex)).count();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    @ParameterizedTest(name = "{0} repository, killed after {1} committed chunks")
+    @CsvSource({"file, 0", "file, 3", "file, 12", "s3, 0", "s3, 4", "s3, 10"})
+    void killedArchiveResumes(String kind, int chunksBeforeKill) throws Exception {
         Path src = tmp.resolve("src");
         Random rnd = new Random(chunksBeforeKill);
         for (int i = 0; i < 120; i++) {
@@ -67,62 +68,54 @@ class KillAndResumeTest {
             Files.createDirectories(src.resolve("d" + (i % 5)));
             Files.write(src.resolve("d" + (i % 5)).resolve("f" + i), b);
         }
-        Path repoDir = tmp.resolve("repo");
-        String repo = repoDir.toUri().toString();
-        // an earlier snapshot of something else must survive untouched
-        Path other = tmp.resolve("other");
-        Files.createDirectories(other);
-        Files.writeString(other.resolve("keep.txt"), "keep me");
-        assertThat(Cli.run("archive", "--repo", repo, other.toString()).code()).isZero();
+        boolean onS3 = kind.equals("s3");
+        String repo = onS3 ? s3.repoUrl("kill-" + chunksBeforeKill) : tmp.resolve("repo").toUri().toString();
+        Map<String, String> env = onS3 ? s3.environment() : Map.of();
+        ChildKarchive karchive = new ChildKarchive(tmp, env);
+        try (ObjectStore store = ObjectStores.open(repo, onS3 ? s3.storeConfig() : StoreConfig.defaults())) {
+            // an earlier snapshot of something else must survive untouched
+            Path other = tmp.resolve("other");
+            Files.createDirectories(other);
+            Files.writeString(other.resolve("keep.txt"), "keep me");
+            karchive.ok("archive", "--json", "--repo", repo, other.toString());
 
-        Process p = start(tmp.resolve("killed.out"), Map.of(), "archive", "--json", "--repo", repo, "--chunk-size",
-                "1MiB", src.toString());
-        waitFor(() -> {
-            try {
-                return chunksBeforeKill == 0 ? Files.exists(repoDir.resolve("runs")) && Files.list(
-                        repoDir.resolve("runs")).findAny().isPresent() : countDone(repoDir) >= chunksBeforeKill;
-            } catch (IOException | java.io.UncheckedIOException e) {
-                return false; // temporary files come and go while we look
+            ChildKarchive.Handle killed = karchive.start("archive", "--json", "--repo", repo, "--chunk-size",
+                    "1MiB", src.toString());
+            waitFor(() -> chunksBeforeKill == 0 ? count(store, "runs/", "runs/[^/]*\\.json") > 0
+                    : count(store, "chunks/", ".*/\\d{6}\\.json") >= chunksBeforeKill, 120);
+            killed.process().destroyForcibly();
+            assertThat(killed.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            // consistent: the earlier snapshot is the only one and verifies
+            assertThat(karchive.ok("snapshots", "--json", "--repo", repo)).hasSize(1);
+            karchive.ok("verify", "--json", "--repo", repo);
+
+            ChildKarchive.Result rerun = karchive.run("archive", "--json", "--repo", repo, "--chunk-size", "1MiB",
+                    src.toString());
+            assertThat(rerun.code()).as(rerun.stderr()).isZero();
+            long total = rerun.json().get("bytes").asLong();
+            assertThat(total).isEqualTo(120L * 400_000);
+            if (chunksBeforeKill > 0) {
+                assertThat(rerun.json().get("newBytes").asLong()).as("the rerun uploads less than everything")
+                        .isLessThan(total);
+                assertThat(rerun.stderr()).contains("resuming interrupted run");
             }
-        }, 120);
-        p.destroyForcibly();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            // the rerun aborted what the killed run left half-uploaded
+            assertThat(store.listPendingUploads("chunks/")).isEmpty();
+            assertThat(store.listPendingUploads("manifests/")).isEmpty();
 
-        // the repository is consistent: the earlier snapshot verifies and is the only one
-        Cli.Run snaps = Cli.run("snapshots", "--json", "--repo", repo);
-        assertThat(snaps.json()).hasSize(1);
-        assertThat(Cli.run("verify", "--repo", repo).code()).isZero();
+            JsonNode verify = karchive.ok("verify", "--json", "--repo", repo);
+            assertThat(verify.get("ok").asBoolean()).isTrue();
+            Path restored = tmp.resolve("restored");
+            karchive.ok("restore", "--json", "--repo", repo, "--target", restored.toString());
+            karchive.ok("verify", "--json", "--repo", repo, "--local", restored.toString());
 
-        Path out = tmp.resolve("rerun.out");
-        Process rerun = start(out, Map.of(), "archive", "--json", "--repo", repo, "--chunk-size", "1MiB",
-                src.toString());
-        assertThat(rerun.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(rerun.exitValue()).as(Files.readString(tmp.resolve("rerun.out.err"))).isZero();
-        JsonNode result = Json.MAPPER.readTree(out.toFile());
-        long total = result.get("bytes").asLong();
-        assertThat(total).isEqualTo(120L * 400_000);
-        if (chunksBeforeKill > 0) {
-            assertThat(result.get("newBytes").asLong()).as("the rerun uploads less than everything")
-                    .isLessThan(total);
-            assertThat(Files.readString(tmp.resolve("rerun.out.err"))).contains("resuming interrupted run");
+            // prune leaves nothing of the killed run behind; what remains still verifies
+            karchive.ok("prune", "--json", "--repo", repo, "--grace", "0");
+            assertThat(store.listPendingUploads("")).isEmpty();
+            assertThat(store.list("runs/")).isEmpty();
+            assertThat(store.list("chunks/").stream().filter(o -> !o.key().endsWith(".tar.zst")).toList()).isEmpty();
+            karchive.ok("verify", "--json", "--repo", repo);
         }
-        Cli.Run verify = Cli.run("verify", "--json", "--repo", repo);
-        assertThat(verify.code()).as(verify.toString()).isZero();
-        Path restored = tmp.resolve("restored");
-        assertThat(Cli.run("restore", "--repo", repo, "--target", restored.toString()).code()).isZero();
-        Cli.Run local = Cli.run("verify", "--json", "--repo", repo, "--local", restored.toString());
-        assertThat(local.code()).as(local.toString()).isZero();
-        // the rerun aborted the killed run's uploads of chunks and manifest
-        try (Stream<Path> s = Files.walk(repoDir)) {
-            assertThat(s.filter(f -> f.toString().contains(".karchive-tmp-"))
-                    .filter(f -> !f.toString().contains("/runs/")).toList()).isEmpty();
-        }
-        // and prune leaves nothing of it behind; what remains still verifies
-        assertThat(Cli.run("prune", "--repo", repo, "--grace", "0").code()).isZero();
-        try (Stream<Path> s = Files.walk(repoDir)) {
-            assertThat(s.filter(f -> f.toString().contains(".karchive-tmp-")).toList()).isEmpty();
-        }
-        assertThat(Files.list(repoDir.resolve("runs")).toList()).isEmpty();
-        assertThat(Cli.run("verify", "--repo", repo).code()).isZero();
     }
 }

@@ -5,15 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.karchive.format.Json;
 
 /**
  * Memory must not grow with the number of files: 200,000 files archive and restore in a JVM whose
@@ -27,19 +22,7 @@ class ManyFilesHeapTest {
     Path tmp;
 
     private JsonNode karchive(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()));
-        cmd.addAll(List.of(args));
-        Path out = tmp.resolve("stdout.json");
-        Path err = tmp.resolve("stderr.txt");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().put("LC_ALL", "C.UTF-8");
-        Process p = pb.start();
-        assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
-        String stderr = Files.readString(err, StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as("exit code; stderr: " + stderr).isZero();
-        return Json.MAPPER.readTree(out.toFile());
+        return new ChildKarchive(tmp, java.util.Map.of()).ok(args);
     }
 
     @Test

@@ -129,7 +129,7 @@ public final class Extractor implements AutoCloseable {
                 String eldest = open.keySet().iterator().next();
                 open.remove(eldest).close();
             }
-            tar = new TarArchiveInputStream(openAt(r), 512, 512, "UTF-8", false);
+            tar = new TarArchiveInputStream(new FillingInputStream(openAt(r)), 512, 512, "UTF-8", false);
             open.put(r.chunk(), tar);
         }
         while (true) {

@@ -22,7 +22,7 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     /** Opens the store named by --repo; the caller closes it. */
     protected ObjectStore openStore() throws IOException {
-        return RepoOpener.open(global().repo);
+        return RepoOpener.open(global().repo, main.s3().config());
     }
 
     protected Repository openRepository(ObjectStore store) throws IOException {
