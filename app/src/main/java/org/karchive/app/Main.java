@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.karchive.app.cli.ArchiveCommand;
+import org.karchive.app.cli.CheckRepoCommand;
 import org.karchive.app.cli.ForgetCommand;
 import org.karchive.app.cli.PruneCommand;
 import org.karchive.app.cli.GlobalOptions;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "karchive", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Chunked tar.zst backups of directory trees to local disk or any S3 endpoint.",
         subcommands = {ArchiveCommand.class, RestoreCommand.class, VerifyCommand.class, SnapshotsCommand.class,
-            LsCommand.class, ForgetCommand.class, PruneCommand.class})
+            LsCommand.class, ForgetCommand.class, PruneCommand.class, CheckRepoCommand.class})
 public final class Main implements Runnable {
     @Mixin
     private GlobalOptions global = new GlobalOptions();

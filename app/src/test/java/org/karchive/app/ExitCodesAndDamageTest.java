@@ -70,6 +70,16 @@ class ExitCodesAndDamageTest {
     }
 
     @Test
+    void checkRepoOnALocalDirectory() throws IOException {
+        Cli.Run r = Cli.run("check-repo", "--json", "--repo", repo);
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.json().get("ok").asBoolean()).isTrue();
+        try (Stream<Path> s = Files.walk(tmp.resolve("repo"))) {
+            assertThat(s.filter(Files::isRegularFile).toList()).isEmpty();
+        }
+    }
+
+    @Test
     void globalOptionsWorkBeforeAndAfterTheCommand() {
         archiveOk();
         Cli.Run before = Cli.run("--json", "--repo", repo, "snapshots");

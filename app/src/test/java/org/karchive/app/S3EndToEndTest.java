@@ -68,6 +68,21 @@ class S3EndToEndTest {
         assertThat(p.get("files").asLong()).isLessThan(r.get("files").asLong()).isGreaterThan(5);
     }
 
+    @ParameterizedTest(name = "check-repo with --s3-client {0}")
+    @ValueSource(strings = {"aws", "minio"})
+    void checkRepoPassesOnARealServerAndCleansUp(String client) throws Exception {
+        ChildKarchive karchive = new ChildKarchive(tmp, s3.environment());
+        String repo = s3.repoUrl("check-" + client);
+        JsonNode r = karchive.ok("check-repo", "--json", "--s3-client", client, "--repo", repo);
+        assertThat(r.get("ok").asBoolean()).isTrue();
+        assertThat(r.get("steps")).hasSize(9);
+        assertThat(r.get("checksumMode").asText()).isEqualTo("auto");
+        try (var store = org.karchive.store.ObjectStores.open(repo, s3.storeConfig())) {
+            assertThat(store.list("")).isEmpty();
+            assertThat(store.listPendingUploads("")).isEmpty();
+        }
+    }
+
     @ParameterizedTest(name = "wrong secret with --s3-client {0}")
     @ValueSource(strings = {"aws", "minio"})
     void wrongCredentialsExitOneWithAHint(String client) throws Exception {
