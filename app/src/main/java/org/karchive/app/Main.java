@@ -55,7 +55,27 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        System.exit(run(out, err, args));
+        Thread worker = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            // SIGINT/SIGTERM: interrupt the command so it aborts its uploads, and give it time to do
+            // so; the JVM then exits with 128 + signal (130 for Ctrl-C).
+            err.println("karchive: interrupted; aborting uploads in progress...");
+            err.flush();
+            worker.interrupt();
+            try {
+                worker.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "karchive-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int code = run(out, err, args);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            return; // interrupted: the JVM is already exiting with 128 + signal
+        }
+        System.exit(code);
     }
 
     /** Runs one command line and returns its exit code. */
@@ -77,7 +97,8 @@ public final class Main implements Runnable {
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             ExitCode code = ExitCode.of(ex);
-            report(main, out, err, message(ex), code);
+            report(main, out, err, code == ExitCode.INTERRUPTED ? "interrupted; nothing was committed by "
+                    + "this run (run it again to resume)" : message(ex), code);
             if (main.global.verbose) {
                 ex.printStackTrace(err);
             }

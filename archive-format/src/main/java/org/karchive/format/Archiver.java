@@ -336,8 +336,13 @@ public final class Archiver {
             int n;
             try {
                 n = ch.read(bb, pos);
+            } catch (java.nio.channels.ClosedByInterruptException ex) {
+                throw ex;
             } catch (IOException ex) {
-                n = -1;
+                if (Thread.currentThread().isInterrupted()) {
+                    throw ex;
+                }
+                n = -1; // an unreadable region: padded with zeros and reported as inconsistent
             }
             if (n < 0) {
                 shrank = true;

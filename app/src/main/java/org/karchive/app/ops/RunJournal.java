@@ -99,10 +99,15 @@ final class RunJournal implements AutoCloseable {
     /** The run failed: say so, so the next run may clean up after it at once. */
     void failed() {
         timer.shutdownNow();
+        boolean interrupted = Thread.interrupted(); // let the last write through, then re-assert
         try {
             beat(true);
         } catch (IOException | RuntimeException e) {
             // then the heartbeat simply goes stale
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
