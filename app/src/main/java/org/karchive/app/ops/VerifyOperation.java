@@ -149,9 +149,8 @@ public final class VerifyOperation {
     /** Compares the tree at {@code root} (laid out like a --target restore) with the manifest. */
     private void compareLocal(SnapshotIndex idx, Path root) throws IOException {
         Path base = root.toAbsolutePath().normalize();
-        List<String> present = new ArrayList<>();
-        try (ManifestReader mr = RestoreOperation.openManifest(repo, idx)) {
-            LocalTree tree = new LocalTree(base, idx.paths());
+        try (ManifestReader mr = RestoreOperation.openManifest(repo, idx);
+             LocalTree tree = new LocalTree(base, idx.paths())) {
             ManifestRecord r;
             String local = tree.next();
             while ((r = mr.read()) != null) {
@@ -174,7 +173,6 @@ public final class VerifyOperation {
         } catch (FormatException e) {
             problem(Problem.object("manifest", idx.manifest().key(), e.getMessage()));
         }
-        present.clear();
     }
 
     private void compareEntry(Path base, ManifestRecord r) {
@@ -253,12 +251,19 @@ public final class VerifyOperation {
         return Sha256.hex(d);
     }
 
-    /** Walks the local copy of the snapshot's roots in path order, yielding paths relative to base. */
-    private static final class LocalTree {
-        private final java.util.Iterator<String> it;
+    /**
+     * Walks the local copy of the snapshot's roots in path order, yielding paths relative to base.
+     * The walk runs on its own thread and hands paths over through a bounded queue, so memory does
+     * not grow with the size of the tree.
+     */
+    private static final class LocalTree implements AutoCloseable {
+        private static final String END = new String("end of walk");
+        private final java.util.concurrent.BlockingQueue<String> queue =
+                new java.util.concurrent.ArrayBlockingQueue<>(4096);
+        private final Thread walker;
+        private volatile IOException failure;
 
-        LocalTree(Path base, List<String> roots) throws IOException {
-            List<String> all = new ArrayList<>();
+        LocalTree(Path base, List<String> roots) {
             List<Path> starts = new ArrayList<>();
             for (String r : roots) {
                 String rel = r.startsWith("/") ? r.substring(1) : r;
@@ -267,13 +272,59 @@ public final class VerifyOperation {
                     starts.add(p);
                 }
             }
-            new org.karchive.format.TreeWalker(starts, s -> false, (path, reason) -> { }, base)
-                    .walk(e -> all.add(e.path()));
-            this.it = all.iterator();
+            walker = new Thread(() -> {
+                try {
+                    new org.karchive.format.TreeWalker(starts, s -> false, (path, reason) -> { }, base)
+                            .walk(e -> put(e.path()));
+                } catch (IOException e) {
+                    failure = e;
+                } catch (InterruptedWalk e) {
+                    return;
+                }
+                try {
+                    queue.put(END);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "karchive-verify-walk");
+            walker.setDaemon(true);
+            walker.start();
         }
 
-        String next() {
-            return it.hasNext() ? it.next() : null;
+        private void put(String path) {
+            try {
+                queue.put(path);
+            } catch (InterruptedException e) {
+                throw new InterruptedWalk();
+            }
+        }
+
+        /** Stops the walker when the reader gives up early. */
+        private static final class InterruptedWalk extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+        }
+
+        String next() throws IOException {
+            String p;
+            try {
+                p = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
+            }
+            if (p == END) {
+                queue.add(END);
+                if (failure != null) {
+                    throw failure;
+                }
+                return null;
+            }
+            return p;
+        }
+
+        @Override
+        public void close() {
+            walker.interrupt();
         }
     }
 }
