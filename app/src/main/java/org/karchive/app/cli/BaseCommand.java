@@ -22,7 +22,8 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     /** Opens the store named by --repo; the caller closes it. */
     protected ObjectStore openStore() throws IOException {
-        return RepoOpener.open(global().repo, main.s3().config());
+        return org.karchive.store.ThrottledObjectStore.wrap(RepoOpener.open(global().repo, main.s3().config()),
+                global().limitUpload, global().limitDownload);
     }
 
     protected Repository openRepository(ObjectStore store) throws IOException {

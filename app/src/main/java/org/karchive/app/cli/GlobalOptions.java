@@ -18,6 +18,14 @@ public final class GlobalOptions {
     @Option(names = "--no-progress", scope = ScopeType.INHERIT, description = "Never show progress.")
     public boolean noProgress;
 
+    @Option(names = "--limit-upload", scope = ScopeType.INHERIT, paramLabel = "RATE", converter = Sizes.Rate.class,
+            description = "Upload bandwidth limit, e.g. 50MiB/s (default: none).")
+    public long limitUpload;
+
+    @Option(names = "--limit-download", scope = ScopeType.INHERIT, paramLabel = "RATE", converter = Sizes.Rate.class,
+            description = "Download bandwidth limit, e.g. 100MiB/s (default: none).")
+    public long limitDownload;
+
     @Option(names = "--repo", scope = ScopeType.INHERIT, paramLabel = "URL",
             defaultValue = "${env:KARCHIVE_REPO}",
             description = "Repository: file:///abs/path or s3://bucket/prefix (env KARCHIVE_REPO).")

@@ -32,6 +32,18 @@ public final class Sizes implements CommandLine.ITypeConverter<Long> {
         return (long) (n * mult);
     }
 
+    /** Parses a rate such as {@code 50MiB/s} (the {@code /s} is optional) into bytes per second. */
+    public static final class Rate implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            String v = value.trim();
+            if (v.toLowerCase(Locale.ROOT).endsWith("/s")) {
+                v = v.substring(0, v.length() - 2);
+            }
+            return parse(v);
+        }
+    }
+
     /** Human form of a byte count, e.g. 1.5 GiB. */
     public static String human(long bytes) {
         if (bytes < 1024) {
