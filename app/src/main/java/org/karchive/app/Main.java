@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.karchive.app.cli.ArchiveCommand;
 import org.karchive.app.cli.CheckRepoCommand;
+import org.karchive.app.cli.ConfigDefaults;
 import org.karchive.app.cli.ForgetCommand;
 import org.karchive.app.cli.PruneCommand;
 import org.karchive.app.cli.GlobalOptions;
@@ -80,8 +81,20 @@ public final class Main implements Runnable {
 
     /** Runs one command line and returns its exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(out, err, System.getenv(), args);
+    }
+
+    /** Runs one command line with the given environment (the source of KARCHIVE_* defaults). */
+    public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
         Main main = new Main();
         CommandLine cl = new CommandLine(main);
+        try {
+            cl.setDefaultValueProvider(ConfigDefaults.load(args, env));
+        } catch (UsageException e) {
+            err.println("karchive: " + e.getMessage());
+            err.flush();
+            return ExitCode.USAGE.code();
+        }
         cl.setOut(out);
         cl.setErr(err);
         main.output = new Output(out, err, main.global);

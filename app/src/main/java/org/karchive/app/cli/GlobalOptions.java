@@ -27,7 +27,11 @@ public final class GlobalOptions {
     public long limitDownload;
 
     @Option(names = "--repo", scope = ScopeType.INHERIT, paramLabel = "URL",
-            defaultValue = "${env:KARCHIVE_REPO}",
             description = "Repository: file:///abs/path or s3://bucket/prefix (env KARCHIVE_REPO).")
     public String repo;
+
+    @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Options file (default ~/.config/karchive/config.properties; env KARCHIVE_CONFIG). "
+                    + "Every option can also come from KARCHIVE_<OPTION> in the environment.")
+    public java.nio.file.Path config;
 }
