@@ -62,7 +62,8 @@ final class ChildKarchive {
             h.process().destroyForcibly();
             throw new AssertionError("karchive " + String.join(" ", args) + " did not finish");
         }
-        JsonNode json = Files.size(h.out()) == 0 ? null : h.json();
+        String stdout = Files.readString(h.out(), StandardCharsets.UTF_8).trim();
+        JsonNode json = stdout.startsWith("{") || stdout.startsWith("[") ? h.json() : null;
         return new Result(h.process().exitValue(), json, h.stderr());
     }
 

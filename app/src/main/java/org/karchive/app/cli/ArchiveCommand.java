@@ -73,9 +73,19 @@ public final class ArchiveCommand extends BaseCommand {
         }
         Predicate<String> excluded = excluder(excludes);
         Output out = output();
-        try (ObjectStore store = openStore()) {
+        try (ObjectStore store = openStore(); Progress progress = new Progress(global(), "archive")) {
             Repository repo = Repository.openOrCreate(store);
             ArchiveOperation.Report rep = new ArchiveOperation(repo, opts, new ArchiveOperation.Listener() {
+                @Override
+                public void started(long estimatedBytes) {
+                    progress.begin(estimatedBytes);
+                }
+
+                @Override
+                public void fileDone(String path, long bytes) {
+                    progress.step(bytes, path);
+                }
+
                 @Override
                 public void skipped(String path, String reason) {
                     out.warn("/" + path + ": " + reason);

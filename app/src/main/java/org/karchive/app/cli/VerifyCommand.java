@@ -43,8 +43,18 @@ public final class VerifyCommand extends BaseCommand {
             m = VerifyOperation.Mode.LOCAL;
             local = mode.local;
         }
-        try (ObjectStore store = openStore()) {
-            VerifyOperation.Report rep = new VerifyOperation(openRepository(store)).run(snapshot, m, local);
+        try (ObjectStore store = openStore(); Progress progress = new Progress(global(), "verify")) {
+            VerifyOperation.Report rep = new VerifyOperation(openRepository(store), new VerifyOperation.Listener() {
+                @Override
+                public void started(long totalBytes) {
+                    progress.begin(totalBytes);
+                }
+
+                @Override
+                public void progress(long bytes, String what) {
+                    progress.step(bytes, what);
+                }
+            }).run(snapshot, m, local);
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("snapshot", rep.snapshot());
             doc.put("ok", rep.ok());

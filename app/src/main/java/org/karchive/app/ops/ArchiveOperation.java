@@ -32,6 +32,10 @@ public final class ArchiveOperation {
 
     /** Archive events for the command line. */
     public interface Listener extends Archiver.Listener {
+        /** The run starts; {@code estimatedBytes} is the parent's size, or -1 without a parent. */
+        default void started(long estimatedBytes) {
+        }
+
         /** An interrupted run is being resumed; its committed chunks will be reused. */
         default void resuming(String runId, int chunks) {
         }
@@ -87,6 +91,7 @@ public final class ArchiveOperation {
                 listener.reused(path, chunkKey, bytes);
             }
         };
+        listener.started(parent == null ? -1 : parent.totals().bytes());
         RunJournal.Resumable resumable = RunJournal.findResumable(repo.store(), paths, host);
         Map<String, SnapshotIndex.ObjectRef> knownChunks = new java.util.HashMap<>(parentChunks);
         List<ReuseSource> reuse = new ArrayList<>();

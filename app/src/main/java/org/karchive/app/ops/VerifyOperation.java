@@ -49,8 +49,24 @@ public final class VerifyOperation {
     private long bytesRead;
     private long entries;
 
+    /** Progress events; called from the verifying thread; must not block or throw. */
+    public interface Listener {
+        default void started(long totalBytes) {
+        }
+
+        default void progress(long bytes, String what) {
+        }
+    }
+
+    private final Listener listener;
+
     public VerifyOperation(Repository repo) {
+        this(repo, new Listener() { });
+    }
+
+    public VerifyOperation(Repository repo, Listener listener) {
         this.repo = repo;
+        this.listener = listener;
     }
 
     private void problem(Problem p) {
@@ -72,8 +88,10 @@ public final class VerifyOperation {
         refs.add(idx.manifest());
         refs.addAll(idx.chunks());
         if (mode == Mode.LOCAL) {
+            listener.started(idx.totals().bytes());
             compareLocal(idx, localRoot);
         } else {
+            listener.started(mode == Mode.QUICK ? -1 : refs.stream().mapToLong(SnapshotIndex.ObjectRef::size).sum());
             for (SnapshotIndex.ObjectRef ref : refs) {
                 objects++;
                 if (mode == Mode.QUICK) {
@@ -106,6 +124,7 @@ public final class VerifyOperation {
             while ((r = in.read(buf)) >= 0) {
                 d.update(buf, 0, r);
                 n += r;
+                listener.progress(r, ref.key());
             }
         } catch (ObjectNotFoundException e) {
             problem(Problem.object("missing", ref.key(), "object is not in the repository"));
@@ -244,6 +263,7 @@ public final class VerifyOperation {
                 buf.flip();
                 d.update(buf);
                 bytesRead += buf.limit();
+                listener.progress(buf.limit(), p.toString());
             }
         } catch (IOException e) {
             return "unreadable";
