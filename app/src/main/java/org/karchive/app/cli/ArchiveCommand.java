@@ -1,9 +1,7 @@
 package org.karchive.app.cli;
 
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +38,17 @@ public final class ArchiveCommand extends BaseCommand {
             description = "Leave out matching paths; a pattern without '/' matches names, else whole paths.")
     List<String> excludes = new ArrayList<>();
 
+    @Option(names = "--exclude-file", paramLabel = "FILE",
+            description = "Read --exclude patterns from FILE, one per line ('#' starts a comment).")
+    List<Path> excludeFiles = new ArrayList<>();
+
+    @Option(names = "--exclude-caches",
+            description = "Leave out the contents of directories holding a valid CACHEDIR.TAG (the tag is kept).")
+    boolean excludeCaches;
+
+    @Option(names = "--dry-run", description = "Only walk: show what would be archived and read; write nothing.")
+    boolean dryRun;
+
     @Option(names = "--full", description = "Read every file even when a parent snapshot has it unchanged.")
     boolean full;
 
@@ -71,8 +80,23 @@ public final class ArchiveCommand extends BaseCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        Predicate<String> excluded = excluder(excludes);
+        List<String> patterns = new ArrayList<>(excludes);
+        for (Path f : excludeFiles) {
+            for (String line : Files.readAllLines(f)) {
+                String t = line.strip();
+                if (!t.isEmpty() && !t.startsWith("#")) {
+                    patterns.add(t);
+                }
+            }
+        }
+        Predicate<String> excluded = excluder(patterns);
+        if (excludeCaches) {
+            excluded = excluded.or(new CacheDirs());
+        }
         Output out = output();
+        if (dryRun) {
+            return dryRun(roots, excluded);
+        }
         try (ObjectStore store = openStore(); Progress progress = new Progress(global(), "archive")) {
             Repository repo = Repository.openOrCreate(store);
             ArchiveOperation.Report rep = new ArchiveOperation(repo, opts, new ArchiveOperation.Listener() {
@@ -130,34 +154,78 @@ public final class ArchiveCommand extends BaseCommand {
         }
     }
 
+    private int dryRun(List<Path> roots, Predicate<String> excluded) throws Exception {
+        String url = global().repo;
+        boolean missingLocal = url != null && url.startsWith("file:")
+                && !Files.exists(Path.of(java.net.URI.create(url).getPath()));
+        try (ObjectStore store = missingLocal ? null : openStore()) {
+            Repository repo = null; // without a repository everything would be read
+            if (store != null) {
+                try {
+                    repo = Repository.open(store);
+                } catch (org.karchive.app.repo.RepositoryException e) {
+                    repo = null;
+                }
+            }
+            ArchiveOperation.Plan plan = new ArchiveOperation(repo, Archiver.Options.defaults(),
+                    new ArchiveOperation.Listener() {
+                        @Override
+                        public void skipped(String path, String reason) {
+                        }
+                    }).plan(roots, excluded, full, parent);
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("dryRun", true);
+            doc.put("parent", plan.parent());
+            doc.put("files", plan.files());
+            doc.put("dirs", plan.dirs());
+            doc.put("symlinks", plan.symlinks());
+            doc.put("bytes", plan.bytes());
+            doc.put("filesToRead", plan.filesToRead());
+            doc.put("bytesToRead", plan.bytesToRead());
+            List<Map<String, String>> skipped = new ArrayList<>();
+            for (Archiver.Skipped s : plan.skipped()) {
+                skipped.add(Map.of("path", "/" + s.path(), "reason", s.reason()));
+            }
+            doc.put("skipped", skipped);
+            output().result(doc, String.format("would archive %d files, %d dirs, %d symlinks, %s; would read %d files"
+                            + " (%s)%s; %d path(s) would be skipped", plan.files(), plan.dirs(), plan.symlinks(),
+                    Sizes.human(plan.bytes()), plan.filesToRead(), Sizes.human(plan.bytesToRead()),
+                    plan.parent() == null ? "" : ", the rest unchanged since " + plan.parent(), skipped.size()));
+            return 0;
+        }
+    }
+
+    /** Excludes what lies in a directory holding a valid CACHEDIR.TAG, except the tag itself. */
+    static final class CacheDirs implements Predicate<String> {
+        static final String SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55";
+        private String lastDir;
+        private boolean lastTagged;
+
+        @Override
+        public boolean test(String stored) {
+            int slash = stored.lastIndexOf('/');
+            String dir = slash < 0 ? "" : stored.substring(0, slash);
+            if (stored.substring(slash + 1).equals("CACHEDIR.TAG")) {
+                return false;
+            }
+            if (!dir.equals(lastDir)) {
+                lastDir = dir;
+                lastTagged = tagged(Path.of("/" + dir, "CACHEDIR.TAG"));
+            }
+            return lastTagged;
+        }
+
+        private static boolean tagged(Path tag) {
+            try (java.io.InputStream in = Files.newInputStream(tag, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                byte[] head = in.readNBytes(SIGNATURE.length());
+                return new String(head, java.nio.charset.StandardCharsets.US_ASCII).equals(SIGNATURE);
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }
+    }
+
     static Predicate<String> excluder(List<String> globs) {
-        if (globs == null || globs.isEmpty()) {
-            return s -> false;
-        }
-        List<PathMatcher> names = new ArrayList<>();
-        List<PathMatcher> whole = new ArrayList<>();
-        for (String g : globs) {
-            String pattern = g.startsWith("/") ? g.substring(1) : g;
-            if (pattern.contains("/")) {
-                whole.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
-            } else {
-                names.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
-            }
-        }
-        return stored -> {
-            Path p = Path.of(stored);
-            Path name = p.getFileName();
-            for (PathMatcher m : names) {
-                if (name != null && m.matches(name)) {
-                    return true;
-                }
-            }
-            for (PathMatcher m : whole) {
-                if (m.matches(p)) {
-                    return true;
-                }
-            }
-            return false;
-        };
+        return org.karchive.app.ops.Globs.matcher(globs);
     }
 }

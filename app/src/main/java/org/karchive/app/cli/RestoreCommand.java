@@ -33,6 +33,13 @@ public final class RestoreCommand extends BaseCommand {
     @Option(names = "--path", paramLabel = "P", description = "Restore only this subtree (repeatable).")
     List<String> paths = new ArrayList<>();
 
+    @Option(names = "--include", paramLabel = "GLOB",
+            description = "Restore only matching entries (a name pattern, or a path pattern with '/').")
+    List<String> includes = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "GLOB", description = "Do not restore matching entries.")
+    List<String> excludes = new ArrayList<>();
+
     @Option(names = "--overwrite", description = "Replace existing files.")
     boolean overwrite;
 
@@ -50,7 +57,7 @@ public final class RestoreCommand extends BaseCommand {
         try (ObjectStore store = openStore()) {
             Repository repo = openRepository(store);
             RestoreOperation.Report rep = new RestoreOperation(repo, opts, new Extractor.Listener() {
-            }).run(snapshot, target, Selection.of(paths));
+            }).run(snapshot, target, Selection.of(paths, includes, excludes));
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("snapshot", rep.snapshot());
             doc.put("files", rep.files());

@@ -16,6 +16,7 @@ import org.karchive.format.Archiver;
 import org.karchive.format.ChunkSink;
 import org.karchive.format.FormatException;
 import org.karchive.format.ManifestReader;
+import org.karchive.format.ManifestRecord;
 import org.karchive.format.ManifestWriter;
 import org.karchive.format.ReuseSource;
 import org.karchive.format.TreeWalker;
@@ -153,6 +154,44 @@ public final class ArchiveOperation {
             RunJournal.retire(repo.store(), resumable);
         }
         return new Report(id, result, stored, manifest.sha256(), index.sha256(), idx.parent());
+    }
+
+    /** What an archive would do, from a walk alone: nothing is read or written. */
+    public record Plan(String parent, long files, long dirs, long symlinks, long bytes, long filesToRead,
+                       long bytesToRead, List<Archiver.Skipped> skipped) {
+    }
+
+    /** --dry-run: walks the trees and compares with the parent, reading no file and writing nothing. */
+    public Plan plan(List<Path> roots, Predicate<String> excluded, boolean full, String parentArg)
+            throws IOException {
+        List<String> paths = roots.stream().map(Path::toString).toList();
+        SnapshotIndex parent = full || repo == null ? null : findParent(paths, hostname(), parentArg);
+        long[] n = new long[6];
+        List<Archiver.Skipped> skipped = new ArrayList<>();
+        try (ManifestReader parentRecords = parent == null ? null : RestoreOperation.openManifest(repo, parent)) {
+            ReuseSource.Cursor cursor = new ReuseSource.Cursor(parentRecords == null ? ReuseSource.NONE
+                    : parentRecords::read);
+            new TreeWalker(roots, excluded, (path, reason) -> {
+                if (skipped.size() < 10_000) {
+                    skipped.add(new Archiver.Skipped(path, reason));
+                }
+            }).walk(e -> {
+                switch (e.kind()) {
+                    case DIR -> n[1]++;
+                    case SYMLINK -> n[2]++;
+                    default -> {
+                        n[0]++;
+                        n[3] += e.size();
+                        ManifestRecord earlier = cursor.find(e.path());
+                        if (earlier == null || !ReuseSource.unchanged(e, earlier)) {
+                            n[4]++;
+                            n[5] += e.size();
+                        }
+                    }
+                }
+            });
+        }
+        return new Plan(parent == null ? null : parent.id(), n[0], n[1], n[2], n[3], n[4], n[5], skipped);
     }
 
     /** The explicit parent, or the newest snapshot with the same paths and host; null if none. */
