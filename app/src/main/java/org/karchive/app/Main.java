@@ -54,6 +54,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        configureLogging(args, System.getenv());
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         Thread worker = Thread.currentThread();
@@ -82,6 +83,27 @@ public final class Main implements Runnable {
     /** Runs one command line and returns its exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         return run(out, err, System.getenv(), args);
+    }
+
+    /**
+     * SLF4J (slf4j-simple) on stderr: warnings only by default; with --verbose also karchive's
+     * debug lines, among them one per S3 request. The AWS SDK's own loggers stay at warn, so its
+     * debug output (which can include request headers) never appears.
+     */
+    static void configureLogging(String[] args, Map<String, String> env) {
+        boolean verbose = "true".equalsIgnoreCase(env.get("KARCHIVE_VERBOSE"));
+        for (String a : args) {
+            verbose |= a.equals("-v") || a.equals("--verbose");
+        }
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+        System.setProperty("org.slf4j.simpleLogger.log.software.amazon.awssdk", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache", "warn");
+        if (verbose) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.karchive", "debug");
+        }
     }
 
     /** Runs one command line with the given environment (the source of KARCHIVE_* defaults). */

@@ -83,6 +83,20 @@ class S3EndToEndTest {
         }
     }
 
+    @ParameterizedTest(name = "--verbose with --s3-client {0}")
+    @ValueSource(strings = {"aws", "minio"})
+    void verboseShowsRequestsButNoSecret(String client) throws Exception {
+        ChildKarchive karchive = new ChildKarchive(tmp, s3.environment());
+        ChildKarchive.Result r = karchive.run("archive", "--verbose", "--s3-client", client, "--repo",
+                s3.repoUrl("verbose-" + client), src.resolve("edge").toString());
+        assertThat(r.code()).as(r.stderr()).isEqualTo(3);
+        assertThat(r.stderr()).containsPattern("PUT /" + s3.bucket() + "/verbose-" + client + "/\\S+ -> 200 in \\d+ ms")
+                .doesNotContain(s3.secretKey()).doesNotContain("Signature=").doesNotContain("Authorization");
+        ChildKarchive.Result quiet = karchive.run("snapshots", "--s3-client", client, "--repo",
+                s3.repoUrl("verbose-" + client));
+        assertThat(quiet.stderr()).doesNotContain(" ms");
+    }
+
     @ParameterizedTest(name = "wrong secret with --s3-client {0}")
     @ValueSource(strings = {"aws", "minio"})
     void wrongCredentialsExitOneWithAHint(String client) throws Exception {

@@ -103,6 +103,7 @@ public final class AwsS3ObjectStore extends AbstractS3Store {
         }
         ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
                 .retryStrategy(AwsRetryStrategy.doNotRetry());
+        override.addExecutionInterceptor(new RequestLog.Aws());
         interceptors.forEach(override::addExecutionInterceptor);
         S3ClientBuilder b = S3Client.builder()
                 .region(Region.of(region))

@@ -99,7 +99,8 @@ public final class MinioObjectStore extends AbstractS3Store {
                 .connectTimeout(10, TimeUnit.SECONDS)
                 .readTimeout(120, TimeUnit.SECONDS)
                 .writeTimeout(120, TimeUnit.SECONDS)
-                .retryOnConnectionFailure(false);
+                .retryOnConnectionFailure(false)
+                .addNetworkInterceptor(new RequestLog.Okhttp());
         Path ca = config.caCertFileFrom(env);
         if (ca != null) {
             var tms = TrustStores.fromPem(ca);
