@@ -54,9 +54,13 @@ public final class RestoreCommand extends BaseCommand {
         Path target = where.inPlace ? Path.of("/") : where.target;
         Extractor.Options opts = Extractor.Options.defaults().withOverwrite(overwrite)
                 .withPreserveSetid(preserveSetid);
-        try (ObjectStore store = openStore()) {
+        try (ObjectStore store = openStore(); Progress progress = new Progress(global(), "restore")) {
             Repository repo = openRepository(store);
             RestoreOperation.Report rep = new RestoreOperation(repo, opts, new Extractor.Listener() {
+                @Override
+                public void restored(org.karchive.format.ManifestRecord r) {
+                    progress.step(r.size(), r.path());
+                }
             }).run(snapshot, target, Selection.of(paths, includes, excludes));
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("snapshot", rep.snapshot());
