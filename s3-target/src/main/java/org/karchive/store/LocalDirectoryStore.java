@@ -78,7 +78,7 @@ public final class LocalDirectoryStore implements ObjectStore {
         if (length < 0) {
             return in;
         }
-        return new BoundedInputStream(in, length);
+        return new BoundedStream(in, length);
     }
 
     @Override
@@ -273,45 +273,4 @@ public final class LocalDirectoryStore implements ObjectStore {
             // not every file system allows opening a directory; the rename is still atomic
         }
     }
-
-    /** Reads at most {@code limit} bytes from a stream. */
-    static final class BoundedInputStream extends InputStream {
-        private final InputStream in;
-        private long left;
-
-        BoundedInputStream(InputStream in, long limit) {
-            this.in = in;
-            this.left = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int b = in.read();
-            if (b >= 0) {
-                left--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, left));
-            if (n > 0) {
-                left -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
-    }
-
 }

@@ -18,6 +18,7 @@ import java.util.OptionalLong;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.karchive.store.ObjectNotFoundException;
+import org.karchive.store.BoundedStream;
 import org.karchive.store.StoreConfig;
 import org.karchive.store.StoreException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;

@@ -1,14 +1,14 @@
-package org.karchive.store.s3;
+package org.karchive.store;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
 /** Reads at most {@code limit} bytes of a stream. */
-final class BoundedStream extends FilterInputStream {
+public final class BoundedStream extends FilterInputStream {
     private long left;
 
-    BoundedStream(InputStream in, long limit) {
+    public BoundedStream(InputStream in, long limit) {
         super(in);
         this.left = limit;
     }
