@@ -61,7 +61,7 @@ public final class ChunkReader {
     static InputStream decompress(InputStream raw, String key) throws IOException {
         ZstdInputStream z = new ZstdInputStream(new BufferedInputStream(raw, 1 << 16));
         z.setLongMax(WINDOW_LOG_MAX);
-        // buffered above zstd too: commons-compress' sparse-entry reader mis-reads short reads
+        // buffered above zstd too: the tar reader reads headers in 512-byte pieces
         return new NamedErrors(new BufferedInputStream(z, 1 << 16), key);
     }
 

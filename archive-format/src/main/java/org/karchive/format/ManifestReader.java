@@ -27,6 +27,8 @@ public final class ManifestReader implements Iterator<ManifestRecord>, AutoClose
     private final MessageDigest sha = Sha256.newDigest();
     private long records;
     private String lastPath;
+    /** The last record that is not a directory: nothing may lie below it. */
+    private String lastNonDir;
     private ManifestRecord next;
     private boolean ended;
     private long line = 1;
@@ -121,7 +123,15 @@ public final class ManifestReader implements Iterator<ManifestRecord>, AutoClose
             SafePaths.check(r.link());
         }
         if (lastPath != null && PathOrder.compare(lastPath, r.path()) >= 0) {
-            throw new FormatException("manifest " + name + ": path " + r.path() + " out of order or repeated");
+            throw new FormatException("manifest " + name + ": path " + SafePaths.printable(r.path())
+                    + " out of order or repeated");
+        }
+        if (lastNonDir != null && r.path().startsWith(lastNonDir + "/")) {
+            throw new FormatException("manifest " + name + ": " + SafePaths.printable(r.path()) + " lies below "
+                    + SafePaths.printable(lastNonDir) + ", which is not a directory");
+        }
+        if (r.type() != EntryType.DIR) {
+            lastNonDir = r.path();
         }
         lastPath = r.path();
         records++;
