@@ -244,9 +244,8 @@ public final class Repository {
 
             @Override
             public InputStream openTar(String key, int frame) throws IOException {
-                if (frame == 0) {
-                    return ChunkReader.open(this, key);
-                }
+                // range reads of the frames needed, also from frame 0: a partial restore of an
+                // entry near a chunk's start must not start a download of the whole chunk
                 return ChunkReader.openAt(this, key, seekTable(key), frame);
             }
         };
