@@ -122,6 +122,11 @@ public final class ManifestReader implements Iterator<ManifestRecord>, AutoClose
         if (r.type() == EntryType.HARDLINK) {
             SafePaths.check(r.link());
         }
+        if (r.type() == EntryType.SYMLINK && (r.link().indexOf('\0') >= 0
+                || r.link().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > SafePaths.MAX_PATH_BYTES)) {
+            throw new FormatException("manifest " + name + ": symlink " + SafePaths.printable(r.path())
+                    + " has a target with NUL or longer than " + SafePaths.MAX_PATH_BYTES + " bytes");
+        }
         if (lastPath != null && PathOrder.compare(lastPath, r.path()) >= 0) {
             throw new FormatException("manifest " + name + ": path " + SafePaths.printable(r.path())
                     + " out of order or repeated");
