@@ -163,6 +163,18 @@ final class HostileRepo {
         return out.toByteArray();
     }
 
+    /** Hand-made frames followed by a seek table that lists them with the given decompressed sizes. */
+    static byte[] framed(List<byte[]> frames, long... decompressed) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<SeekTable.Frame> table = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) {
+            out.writeBytes(frames.get(i));
+            table.add(new SeekTable.Frame(frames.get(i).length, decompressed[i]));
+        }
+        out.writeBytes(new SeekTable(table).encode());
+        return out.toByteArray();
+    }
+
     static byte[] chunk(byte[] tar) {
         return chunk(tar, 1 << 20);
     }

@@ -386,14 +386,14 @@ class HostileRestoreTest {
         byte[] head = HostileRepo.header("a", '0', 0644, mib.length, null);
         // frame 1: the header; frame 2: 2400 RLE blocks of 128 KiB zeros = 300 MiB from about 10 KB
         ByteArrayOutputStream z = new ByteArrayOutputStream();
-        z.writeBytes(Zstd.compress(head, 3));
         z.writeBytes(new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0x00, 0x38});
         int blocks = 2400;
         for (int i = 0; i < blocks; i++) {
             int bh = (128 * 1024) << 3 | 1 << 1 | (i == blocks - 1 ? 1 : 0);
             z.writeBytes(new byte[] {(byte) bh, (byte) (bh >> 8), (byte) (bh >> 16), 0});
         }
-        byte[] chunk = z.toByteArray();
+        byte[] chunk = HostileRepo.framed(List.of(Zstd.compress(head, 3), z.toByteArray()), 512,
+                (long) blocks * 128 * 1024);
         assertThat(chunk.length).isLessThan(10_500);
         String uri = HostileRepo.write(repo, manifest(List.of(file("a", mib, 0))), chunk);
         long t0 = System.nanoTime();
@@ -421,7 +421,8 @@ class HostileRestoreTest {
         int bh = tar.length << 3 | 1;
         z.writeBytes(new byte[] {(byte) bh, (byte) (bh >> 8), (byte) (bh >> 16)});
         z.writeBytes(tar);
-        String uri = HostileRepo.write(repo, manifest(List.of(file("a", HELLO, 0))), z.toByteArray());
+        String uri = HostileRepo.write(repo, manifest(List.of(file("a", HELLO, 0))),
+                HostileRepo.framed(List.of(z.toByteArray()), tar.length));
         fails(restore(uri), 4, chunkKey(0));
         assertThat(target.resolve("a")).doesNotExist();
     }
@@ -443,7 +444,8 @@ class HostileRestoreTest {
             z.write('\n');
             z.write(HostileRepo.header("a", '0', 0644, HELLO.length, null));
         }
-        String uri = HostileRepo.write(repo, manifest(List.of(file("a", HELLO, 0))), out.toByteArray());
+        String uri = HostileRepo.write(repo, manifest(List.of(file("a", HELLO, 0))),
+                HostileRepo.framed(List.of(out.toByteArray()), 512L + n + 16 + 512));
         fails(restore(uri), 4, chunkKey(0), "pax extended header of 104857616 bytes");
     }
 
@@ -531,22 +533,35 @@ class HostileRestoreTest {
         t.file("a", big);
         long b = t.pos();
         t.file("b", HELLO).end();
-        byte[] whole = chunk(t.bytes(), 100_000);
-        // mid-frame: cut inside the second frame
-        byte[] mid = Arrays.copyOf(whole, 150_000);
+        byte[] f0 = Zstd.compress(Arrays.copyOfRange(t.bytes(), 0, 100_000), 3);
+        byte[] f1 = Zstd.compress(Arrays.copyOfRange(t.bytes(), 100_000, 200_000), 3);
+        // mid-frame: the second frame is cut in half (the seek table says so, the index too)
+        byte[] mid = HostileRepo.framed(List.of(f0, Arrays.copyOf(f1, f1.length / 2)), 100_000, 100_000);
         String uri = HostileRepo.write(repo, manifest(List.of(file("a", big, 0), file("b", HELLO, b))), mid);
-        fails(restore(uri), 4, chunkKey(0));
+        fails(restore(uri), 4, chunkKey(0), "damaged");
         assertThat(target.resolve("a")).doesNotExist();
         noTempFilesLeft();
         // at a frame boundary: only the first two frames are left
-        byte[] f0 = Zstd.compress(Arrays.copyOfRange(t.bytes(), 0, 100_000), 3);
-        byte[] f1 = Zstd.compress(Arrays.copyOfRange(t.bytes(), 100_000, 200_000), 3);
-        byte[] cut = new byte[f0.length + f1.length];
-        System.arraycopy(f0, 0, cut, 0, f0.length);
-        System.arraycopy(f1, 0, cut, f0.length, f1.length);
+        byte[] cut = HostileRepo.framed(List.of(f0, f1), 100_000, 100_000);
         String uri2 = HostileRepo.write(tmp.resolve("repo2"), manifest(List.of(file("a", big, 0),
                 file("b", HELLO, b))), cut);
         fails(restore(uri2), 4, chunkKey(0), "truncated");
+    }
+
+    @Test
+    void garbageAfterTheSeekTable() throws IOException {
+        byte[] c = chunk(new Tar().file("a", HELLO).end().bytes());
+        byte[] g = Arrays.copyOf(c, c.length + 7);
+        fails(restore(HostileRepo.write(repo, manifest(List.of(file("a", HELLO, 0))), g)), 4, chunkKey(0),
+                "seek table");
+    }
+
+    @Test
+    void symlinkTargetWithNul() throws IOException {
+        Tar t = new Tar().symlink("l", "x").end();
+        String uri = HostileRepo.write(repo, HostileRepo.manifestLines(List.of(HostileRepo.json(
+                symlink("l", "x\u0000y", 0)))), chunk(t.bytes()));
+        fails(restore(uri), 4, "'l'", "NUL");
     }
 
     @Test
