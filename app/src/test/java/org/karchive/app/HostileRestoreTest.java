@@ -595,6 +595,53 @@ class HostileRestoreTest {
     }
 
     @Test
+    void extraEntryAtTheEndOfAnEarlierChunk() throws IOException {
+        Tar t0 = new Tar();
+        t0.file("a", HELLO);
+        t0.file("ab", HELLO).end();
+        byte[] c1 = chunk(new Tar().file("b", HELLO).end().bytes());
+        String uri = HostileRepo.write(repo, manifest(List.of(file("a", HELLO, 0),
+                file("b", HELLO, 0).withLocation(chunkKey(1), 0, 0))), chunk(t0.bytes()), c1);
+        fails(restore(uri), 4, chunkKey(0), "'ab'", "does not list");
+        assertThat(target.resolve("ab")).doesNotExist();
+        assertThat(target.resolve("b")).doesNotExist();
+        // the same chunks without the extra entry restore
+        String ok = HostileRepo.write(tmp.resolve("repo2"), manifest(List.of(file("a", HELLO, 0),
+                file("ab", HELLO, 1024), file("b", HELLO, 0).withLocation(chunkKey(1), 0, 0))),
+                chunk(t0.bytes()), c1);
+        target = tmp.resolve("target2");
+        Cli.Run r = restore(ok);
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(target.resolve("b")).hasBinaryContent(HELLO);
+    }
+
+    @Test
+    void ownChunkInterleavedWithManyOlderChunksStillRestores() throws IOException {
+        // an incremental (or resumed) snapshot: its own chunk's entries alternate with entries of
+        // twelve chunks of another snapshot, more than the extractor keeps open at once
+        Tar own = new Tar();
+        List<ManifestRecord> records = new java.util.ArrayList<>();
+        Map<String, byte[]> chunks = new LinkedHashMap<>();
+        for (int i = 0; i < 24; i++) {
+            String name = String.format("f%02d", i);
+            byte[] content = (name + "\n").getBytes(StandardCharsets.UTF_8);
+            if (i % 2 == 0) {
+                records.add(file(name, content, own.pos()));
+                own.file(name, content);
+            } else {
+                String key = String.format("chunks/20250101T000000Z-0old/%06d.tar.zst", i);
+                chunks.put(key, chunk(new Tar().file("e" + i, HELLO).file(name, content).end().bytes()));
+                records.add(file(name, content, 1024).withLocation(key, 0, 1024));
+            }
+        }
+        chunks.put(chunkKey(0), chunk(own.end().bytes()));
+        Cli.Run r = restore(HostileRepo.write(repo, manifest(records), chunks));
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(target.resolve("f23")).hasBinaryContent("f23\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(target.resolve("e23")).doesNotExist();
+    }
+
+    @Test
     void tarEntryOfAnotherTypeOrLinkTarget() throws IOException {
         Tar t = new Tar().symlink("a", outside.resolve("canary.txt").toString()).end();
         fails(restore(simpleRepo(t, List.of(file("a", HELLO, 0)))), 4, "'a'", "is a symlink but the manifest says file");

@@ -215,17 +215,23 @@ public final class Extractor implements AutoCloseable {
 
     private Stream seek(ManifestRecord r) throws IOException {
         Stream s = open.get(r.chunk());
+        String lastPath = null;
         if (s != null && farBehind(s, r)) {
             open.remove(r.chunk());
             s.tar.close();
+            lastPath = s.lastPath;
             s = null;
         }
         if (s == null) {
+            if (scope.checkEnd(r.chunk())) {
+                finishEarlierChunks(r.chunk());
+            }
             if (open.size() >= MAX_OPEN_CHUNKS) {
                 String eldest = open.keySet().iterator().next();
-                closeStream(open.remove(eldest), true);
+                closeStream(open.remove(eldest), false);
             }
             s = new Stream(r.chunk(), new TarReader(openAt(r), r.chunk()), r.frame(), r.offset());
+            s.lastPath = lastPath;
             open.put(r.chunk(), s);
         }
         while (true) {
@@ -246,6 +252,21 @@ public final class Extractor implements AutoCloseable {
             // an entry this restore does not select: its data is skipped by the next call
             if (!scope.maySkip(r.chunk(), e.path())) {
                 throw notInManifest(r.chunk(), e.path());
+            }
+        }
+    }
+
+    /**
+     * A snapshot writes its chunks in path order, so once a record of its chunk {@code key} comes,
+     * its chunks with lower keys hold nothing more this restore needs: read them to their end now.
+     */
+    private void finishEarlierChunks(String key) throws IOException {
+        var it = open.values().iterator();
+        while (it.hasNext()) {
+            Stream o = it.next();
+            if (scope.checkEnd(o.chunk) && o.chunk.compareTo(key) < 0) {
+                it.remove();
+                closeStream(o, true);
             }
         }
     }
