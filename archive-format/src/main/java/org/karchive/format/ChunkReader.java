@@ -27,41 +27,119 @@ public final class ChunkReader {
         if (storedSize < SeekTable.FOOTER_SIZE + 8) {
             throw new FormatException("chunk " + key + " is too small to hold a seek table");
         }
-        byte[] footer;
-        try (InputStream in = source.open(key, storedSize - SeekTable.FOOTER_SIZE, SeekTable.FOOTER_SIZE)) {
-            footer = in.readNBytes(SeekTable.FOOTER_SIZE);
+        try {
+            byte[] footer;
+            try (InputStream in = source.open(key, storedSize - SeekTable.FOOTER_SIZE, SeekTable.FOOTER_SIZE)) {
+                footer = in.readNBytes(SeekTable.FOOTER_SIZE);
+            }
+            int n = SeekTable.frameCount(footer);
+            boolean checksums = (footer[4] & 0x80) != 0;
+            int len = SeekTable.encodedSize(n, checksums);
+            if (len > storedSize) {
+                throw new FormatException("seek table larger than the chunk");
+            }
+            byte[] table;
+            try (InputStream in = source.open(key, storedSize - len, len)) {
+                table = in.readNBytes(len);
+            }
+            SeekTable t = SeekTable.decode(table);
+            if (t.totalCompressed() + len != storedSize) {
+                throw new FormatException("seek table does not add up to the chunk size");
+            }
+            return t;
+        } catch (FormatException e) {
+            throw e.getMessage().startsWith("chunk ") ? e
+                    : new FormatException("chunk " + key + ": " + e.getMessage(), e);
         }
-        int n = SeekTable.frameCount(footer);
-        boolean checksums = (footer[4] & 0x80) != 0;
-        int len = SeekTable.encodedSize(n, checksums);
-        if (len > storedSize) {
-            throw new FormatException("chunk " + key + ": seek table larger than the chunk");
-        }
-        byte[] table;
-        try (InputStream in = source.open(key, storedSize - len, len)) {
-            table = in.readNBytes(len);
-        }
-        SeekTable t = SeekTable.decode(table);
-        if (t.totalCompressed() + len != storedSize) {
-            throw new FormatException("chunk " + key + ": seek table does not add up to the chunk size");
-        }
-        return t;
     }
 
-    /** The tar stream of a chunk starting at frame {@code frame}, read with one range request. */
+    /**
+     * The tar stream of a chunk starting at frame {@code frame}. The frames are fetched with range
+     * reads that start at one frame and double (up to {@link #MAX_RANGE_FRAMES}), so a reader
+     * that needs one entry fetches only the frames holding it, and one that reads on makes few
+     * requests.
+     */
     public static InputStream openAt(ChunkSource source, String key, SeekTable table, int frame) throws IOException {
         if (frame < 0 || frame >= table.frames().size()) {
             throw new FormatException("chunk " + key + " has no frame " + frame);
         }
-        long start = table.compressedOffset(frame);
-        long end = table.totalCompressed();
-        return decompress(source.open(key, start, end - start), key);
+        return decompress(new FrameRanges(source, key, table, frame), key);
+    }
+
+    /** Most frames fetched by one range read of {@link #openAt}. */
+    static final int MAX_RANGE_FRAMES = 16;
+
+    /** The compressed bytes of frames {@code first..end}, fetched in growing ranges on demand. */
+    private static final class FrameRanges extends InputStream {
+        private final ChunkSource source;
+        private final String key;
+        private final SeekTable table;
+        private int next;
+        private int window = 1;
+        private InputStream current;
+
+        FrameRanges(ChunkSource source, String key, SeekTable table, int first) {
+            this.source = source;
+            this.key = key;
+            this.table = table;
+            this.next = first;
+        }
+
+        private boolean advance() throws IOException {
+            if (current != null) {
+                current.close();
+                current = null;
+            }
+            int n = table.frames().size();
+            if (next >= n) {
+                return false;
+            }
+            int end = Math.min(n, next + window);
+            long start = table.compressedOffset(next);
+            current = source.open(key, start, table.compressedOffset(end) - start);
+            next = end;
+            window = Math.min(window * 2, MAX_RANGE_FRAMES);
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] b = new byte[1];
+            return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            while (true) {
+                if (current == null && !advance()) {
+                    return -1;
+                }
+                int r = current.read(b, off, len);
+                if (r >= 0) {
+                    return r;
+                }
+                if (!advance()) {
+                    return -1;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (current != null) {
+                current.close();
+                current = null;
+            }
+        }
     }
 
     static InputStream decompress(InputStream raw, String key) throws IOException {
         ZstdInputStream z = new ZstdInputStream(new BufferedInputStream(raw, 1 << 16));
         z.setLongMax(WINDOW_LOG_MAX);
-        // buffered above zstd too: commons-compress' sparse-entry reader mis-reads short reads
+        // buffered above zstd too: the tar reader reads headers in 512-byte pieces
         return new NamedErrors(new BufferedInputStream(z, 1 << 16), key);
     }
 

@@ -22,4 +22,12 @@ public interface ChunkSource {
         }
         throw new FormatException("chunk " + key + ": this source cannot open frame " + frame);
     }
+
+    /**
+     * The seek table of chunk {@code key} when this source can read it cheaply (range reads), else
+     * null; readers use it to skip frames they do not need.
+     */
+    default SeekTable seekTable(String key) throws IOException {
+        return null;
+    }
 }

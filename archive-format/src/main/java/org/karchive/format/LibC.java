@@ -1,5 +1,6 @@
 package org.karchive.format;
 
+import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.util.Map;
@@ -26,6 +27,30 @@ final class LibC {
         int close(int fd);
 
         int utimensat(int dirfd, String path, long[] times, int flags);
+
+        int openat(int dirfd, String path, int flags, int mode) throws LastErrorException;
+
+        int mkdirat(int dirfd, String path, int mode) throws LastErrorException;
+
+        int unlinkat(int dirfd, String path, int flags) throws LastErrorException;
+    }
+
+    static final int ENOENT = 2;
+    static final int EEXIST = 17;
+    static final int ENOTDIR = 20;
+    static final int ELOOP = 40;
+    static final int AT_REMOVEDIR = 0x200;
+    private static final boolean ARM = System.getProperty("os.arch", "").startsWith("aarch64")
+            || System.getProperty("os.arch", "").startsWith("arm");
+    /** O_DIRECTORY and O_NOFOLLOW differ between x86 and arm Linux. */
+    static final int O_DIRECTORY = ARM ? 040000 : 0200000;
+    static final int O_NOFOLLOW = ARM ? 0100000 : 0400000;
+
+    /** Whether the fd-relative calls are usable (Linux on x86-64 or arm64, libc loaded, /proc mounted). */
+    static boolean fdRelative() {
+        String arch = System.getProperty("os.arch", "");
+        return API != null && (arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))
+                && java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self/fd"));
     }
 
     private static final Api API = load();
@@ -46,6 +71,15 @@ final class LibC {
 
     static Api get() {
         return API;
+    }
+
+    /** Sets the mtime of {@code name} in directory {@code dirfd} itself, never through a symlink. */
+    static boolean setMtimeAt(int dirfd, String name, long mtimeNs) {
+        if (API == null) {
+            return false;
+        }
+        long[] t = {0, UTIME_OMIT, Math.floorDiv(mtimeNs, 1_000_000_000L), Math.floorMod(mtimeNs, 1_000_000_000L)};
+        return API.utimensat(dirfd, name, t, AT_SYMLINK_NOFOLLOW) == 0;
     }
 
     /** Sets the mtime of a path itself (not a symlink's target) with nanoseconds; false if unsupported. */

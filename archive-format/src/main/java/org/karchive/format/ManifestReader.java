@@ -27,6 +27,8 @@ public final class ManifestReader implements Iterator<ManifestRecord>, AutoClose
     private final MessageDigest sha = Sha256.newDigest();
     private long records;
     private String lastPath;
+    /** The last record that is not a directory: nothing may lie below it. */
+    private String lastNonDir;
     private ManifestRecord next;
     private boolean ended;
     private long line = 1;
@@ -120,8 +122,21 @@ public final class ManifestReader implements Iterator<ManifestRecord>, AutoClose
         if (r.type() == EntryType.HARDLINK) {
             SafePaths.check(r.link());
         }
+        if (r.type() == EntryType.SYMLINK && (r.link().indexOf('\0') >= 0
+                || r.link().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > SafePaths.MAX_PATH_BYTES)) {
+            throw new FormatException("manifest " + name + ": symlink " + SafePaths.printable(r.path())
+                    + " has a target with NUL or longer than " + SafePaths.MAX_PATH_BYTES + " bytes");
+        }
         if (lastPath != null && PathOrder.compare(lastPath, r.path()) >= 0) {
-            throw new FormatException("manifest " + name + ": path " + r.path() + " out of order or repeated");
+            throw new FormatException("manifest " + name + ": path " + SafePaths.printable(r.path())
+                    + " out of order or repeated");
+        }
+        if (lastNonDir != null && r.path().startsWith(lastNonDir + "/")) {
+            throw new FormatException("manifest " + name + ": " + SafePaths.printable(r.path()) + " lies below "
+                    + SafePaths.printable(lastNonDir) + ", which is not a directory");
+        }
+        if (r.type() != EntryType.DIR) {
+            lastNonDir = r.path();
         }
         lastPath = r.path();
         records++;

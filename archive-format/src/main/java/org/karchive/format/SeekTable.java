@@ -123,6 +123,27 @@ public record SeekTable(List<Frame> frames) {
         return compressedOffset(frames.size());
     }
 
+    /** Offset of frame {@code index} in the decompressed (tar) stream. */
+    public long decompressedOffset(int index) {
+        long o = 0;
+        for (int i = 0; i < index && i < frames.size(); i++) {
+            o += frames.get(i).decompressedSize();
+        }
+        return o;
+    }
+
+    /** Index of the frame holding decompressed byte {@code offset} (the frame count past the end). */
+    public int frameAt(long offset) {
+        long o = 0;
+        for (int i = 0; i < frames.size(); i++) {
+            o += frames.get(i).decompressedSize();
+            if (offset < o) {
+                return i;
+            }
+        }
+        return frames.size();
+    }
+
     public long totalDecompressed() {
         long o = 0;
         for (Frame f : frames) {

@@ -58,7 +58,8 @@ public final class RestoreOperation {
         if (!plan.conflicts().isEmpty()) {
             throw new RestoreConflictException(plan.conflicts().get(0), plan.conflicts().size() - 1);
         }
-        try (Extractor ex = new Extractor(root, options, repo.chunkSource(idx), plan.linkTargets(), listener);
+        Extractor.Scope scope = scope(id, selection);
+        try (Extractor ex = new Extractor(root, options, repo.chunkSource(idx), plan.linkTargets(), listener, scope);
              ManifestReader mr = openManifest(repo, idx)) {
             ManifestRecord r;
             while ((r = mr.read()) != null) {
@@ -67,8 +68,33 @@ public final class RestoreOperation {
                 }
             }
             ex.finish();
+            if (ex.entries() != plan.entries() || ex.files() != plan.files() || ex.bytes() != plan.bytes()) {
+                throw new FormatException("snapshot " + id + ": restored " + ex.entries() + " entries, "
+                        + ex.files() + " files, " + ex.bytes() + " bytes, but the manifest lists " + plan.entries()
+                        + ", " + plan.files() + ", " + plan.bytes());
+            }
             return new Report(id, ex.files(), ex.bytes(), plan.entries());
         }
+    }
+
+    /**
+     * Chunks this snapshot wrote hold exactly the entries of its manifest (FORMAT.md), so any
+     * selected entry there that the manifest does not list is refused, and a full restore reads
+     * them to their end. Chunks of older snapshots may hold entries this one dropped.
+     */
+    static Extractor.Scope scope(String id, Selection selection) {
+        String own = "chunks/" + id + "/";
+        return new Extractor.Scope() {
+            @Override
+            public boolean maySkip(String chunk, String path) {
+                return !(chunk.startsWith(own) && selection.includes(path));
+            }
+
+            @Override
+            public boolean checkEnd(String chunk) {
+                return selection.all() && chunk.startsWith(own);
+            }
+        };
     }
 
     private Plan plan(SnapshotIndex idx, Path root, Selection selection) throws IOException {

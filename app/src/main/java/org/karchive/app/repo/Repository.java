@@ -224,10 +224,7 @@ public final class Repository {
             }
 
             @Override
-            public InputStream openTar(String key, int frame) throws IOException {
-                if (frame == 0) {
-                    return ChunkReader.open(this, key);
-                }
+            public SeekTable seekTable(String key) throws IOException {
                 SeekTable t;
                 synchronized (tables) {
                     t = tables.get(key);
@@ -242,7 +239,14 @@ public final class Repository {
                         tables.put(key, t);
                     }
                 }
-                return ChunkReader.openAt(this, key, t, frame);
+                return t;
+            }
+
+            @Override
+            public InputStream openTar(String key, int frame) throws IOException {
+                // range reads of the frames needed, also from frame 0: a partial restore of an
+                // entry near a chunk's start must not start a download of the whole chunk
+                return ChunkReader.openAt(this, key, seekTable(key), frame);
             }
         };
     }
