@@ -59,8 +59,13 @@ public final class Extractor implements AutoCloseable {
         }
     }
 
-    /** Where a stored path goes on disk: relative to the target, possibly renamed (remapping). */
+    /**
+     * Where a stored path goes on disk: relative to the target, possibly renamed (remapping). The
+     * result must pass {@link SafePaths}; hard-link targets go through the same mapping.
+     */
     public interface PathMapper {
+        PathMapper IDENTITY = p -> p;
+
         String map(String storedPath);
     }
 
@@ -69,6 +74,7 @@ public final class Extractor implements AutoCloseable {
     private final Path target;
     private final Options options;
     private final Listener listener;
+    private final PathMapper mapper;
     private final ChunkSource source;
     private final Set<String> linkTargets;
     private final Set<String> writtenLinkTargets = new HashSet<>();
@@ -89,6 +95,13 @@ public final class Extractor implements AutoCloseable {
      */
     public Extractor(Path target, Options options, ChunkSource source, Set<String> linkTargets, Listener listener)
             throws IOException {
+        this(target, options, source, linkTargets, listener, PathMapper.IDENTITY);
+    }
+
+    /** As above, writing each stored path where {@code mapper} says (below the target). */
+    public Extractor(Path target, Options options, ChunkSource source, Set<String> linkTargets, Listener listener,
+                     PathMapper mapper) throws IOException {
+        this.mapper = mapper;
         this.target = target.toAbsolutePath().normalize();
         Files.createDirectories(this.target);
         if (Files.isSymbolicLink(this.target)) {
@@ -242,7 +255,8 @@ public final class Extractor implements AutoCloseable {
         }
     }
 
-    private Path finalPath(String path) throws IOException {
+    private Path finalPath(String stored) throws IOException {
+        String path = SafePaths.check(mapper.map(stored));
         Path parent = parentOf(path);
         String name = path.substring(path.lastIndexOf('/') + 1);
         return parent.resolve(name);
