@@ -35,11 +35,13 @@ public final class ArchiveCommand extends BaseCommand {
     boolean kaapana;
 
     @Option(names = "--fast-data-dir", paramLabel = "DIR",
-            description = "With --kaapana: the fast data dir (default $FAST_DATA_DIR, else " + KaapanaDirs.DEFAULT + ").")
+            description = "With --kaapana: the fast data dir (default $FAST_DATA_DIR, else "
+                    + KaapanaDirs.DEFAULT + ").")
     Path fastDataDir;
 
     @Option(names = "--slow-data-dir", paramLabel = "DIR",
-            description = "With --kaapana: the slow data dir (default $SLOW_DATA_DIR, else " + KaapanaDirs.DEFAULT + ").")
+            description = "With --kaapana: the slow data dir (default $SLOW_DATA_DIR, else "
+                    + KaapanaDirs.DEFAULT + ").")
     Path slowDataDir;
 
     @Option(names = "--allow-hot",
