@@ -162,4 +162,35 @@ class KaapanaRemapTest {
         assertThat(below(t.resolve(src.toString().substring(1)).resolve(pgVolume)).diff(below(src.resolve(pgVolume))))
                 .isEmpty();
     }
+
+    @Test
+    void inPlaceAfterAReinstall() throws Exception {
+        Path home = tmp.resolve("inplace/kaapana");
+        KaapanaCorpus.builder().seed(22).scale(0.01).build().generate(home);
+        Path copy = tmp.resolve("inplace/original");
+        String repo2 = tmp.resolve("inplace/repo").toUri().toString();
+        Cli.Run a = Cli.run("archive", "--repo", repo2, "--kaapana", "--fast-data-dir", home.toString(),
+                "--slow-data-dir", home.toString());
+        assertThat(a.code()).as(a.toString()).isZero();
+        // keep the original aside, then "reinstall": the same volumes, empty, under new uuids
+        Files.move(home, copy);
+        List<String> volumes = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(copy, "*-pvc-*")) {
+            s.forEach(p -> volumes.add(p.getFileName().toString()));
+        }
+        TreeMap<String, String> moved = new TreeMap<>();
+        for (String v : volumes) {
+            String to = v.substring(0, v.length() - 36) + UUID.nameUUIDFromBytes(("new" + v).getBytes());
+            Files.createDirectories(home.resolve(to));
+            moved.put(v, to);
+        }
+        Cli.Run r = Cli.run("restore", "--repo", repo2, "--in-place", "--kaapana-remap", "--overwrite");
+        assertThat(r.code()).as(r.toString()).isZero();
+        for (var e : moved.entrySet()) {
+            assertThat(r.err()).contains(home + "/" + e.getKey() + " -> " + e.getValue());
+            assertThat(below(home.resolve(e.getValue())).diff(below(copy.resolve(e.getKey())))).isEmpty();
+            assertThat(home.resolve(e.getKey())).doesNotExist();
+        }
+        assertThat(below(home.resolve("airflow")).diff(below(copy.resolve("airflow")))).isEmpty();
+    }
 }
