@@ -1,6 +1,7 @@
 package org.karchive.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.DirectoryStream;
@@ -14,6 +15,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.karchive.app.ops.RestoreOperation;
+import org.karchive.app.ops.Selection;
+import org.karchive.app.repo.Repository;
+import org.karchive.format.Extractor;
+import org.karchive.format.FormatException;
+import org.karchive.store.LocalDirectoryStore;
+import org.karchive.store.ObjectStore;
 import org.karchive.testsupport.KaapanaCorpus;
 import org.karchive.testsupport.TreeListing;
 
@@ -192,5 +200,20 @@ class KaapanaRemapTest {
             assertThat(home.resolve(e.getKey())).doesNotExist();
         }
         assertThat(below(home.resolve("airflow")).diff(below(copy.resolve("airflow")))).isEmpty();
+    }
+
+    @Test
+    void mappedPathsMustStillBeSafe() throws Exception {
+        Path t = tmp.resolve("unsafe");
+        try (ObjectStore store = new LocalDirectoryStore(tmp.resolve("repo"))) {
+            Repository r = Repository.open(store);
+            RestoreOperation op = new RestoreOperation(r, Extractor.Options.defaults().withOverwrite(true),
+                    new Extractor.Listener() {
+                    }).withMapper(p -> p.replace("/" + pgVolume, "/../../../escape"));
+            assertThatThrownBy(() -> op.run(null, t, Selection.of(List.of()))).isInstanceOf(FormatException.class)
+                    .hasMessageContaining("unsafe path").hasMessageContaining("escape");
+        }
+        assertThat(t).doesNotExist();
+        assertThat(tmp.resolve("escape")).doesNotExist();
     }
 }
