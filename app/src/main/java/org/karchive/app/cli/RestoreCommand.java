@@ -46,7 +46,8 @@ public final class RestoreCommand extends BaseCommand {
 
     @Option(names = "--kaapana-remap",
             description = "Restore each archived <namespace>-<pvc>-pvc-<uuid> volume folder into the existing folder "
-                    + "with the same <namespace>-<pvc>- prefix (after a Kaapana reinstall); prints the mapping first.")
+                    + "with the same <namespace>-<pvc>- prefix (after a Kaapana reinstall); prints the mapping first. "
+                    + "Data dirs: those of archive --kaapana, else the archived PATHs.")
     boolean kaapanaRemap;
 
     @Option(names = "--dry-run", description = "Check and print what would be restored (and the remap); write nothing.")
@@ -109,9 +110,6 @@ public final class RestoreCommand extends BaseCommand {
 
     /** The mapping on stderr, before anything is written (also with --json; not with --quiet). */
     private void printRemap(VolumeRemap remap) {
-        if (global().quiet) {
-            return;
-        }
         StringBuilder b = new StringBuilder();
         if (remap.mappings().isEmpty()) {
             b.append("kaapana remap: the snapshot holds no <namespace>-<pvc>-pvc-<uuid> volume folders\n");
