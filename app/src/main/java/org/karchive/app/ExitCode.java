@@ -3,6 +3,7 @@ package org.karchive.app;
 import java.io.InterruptedIOException;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
+import org.karchive.app.kaapana.KaapanaAliveException;
 import org.karchive.format.FormatException;
 import picocli.CommandLine;
 
@@ -33,6 +34,9 @@ public enum ExitCode {
         if (t instanceof InterruptedException || t instanceof InterruptedIOException
                 || t instanceof ClosedByInterruptException) {
             return INTERRUPTED;
+        }
+        if (t instanceof KaapanaAliveException) {
+            return FAILED;
         }
         if (t instanceof FormatException) {
             return VERIFY_FAILED;

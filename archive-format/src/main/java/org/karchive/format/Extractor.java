@@ -75,6 +75,8 @@ public final class Extractor implements AutoCloseable {
 
     /** Where a stored path goes on disk: relative to the target, possibly renamed (remapping). */
     public interface PathMapper {
+        PathMapper IDENTITY = p -> p;
+
         String map(String storedPath);
     }
 
@@ -131,6 +133,7 @@ public final class Extractor implements AutoCloseable {
     private final Listener listener;
     private final ChunkSource source;
     private final Scope scope;
+    private final PathMapper mapper;
     private final Set<String> linkTargets;
     /** Files this restore wrote that hard links point at: path to file key (device and inode). */
     private final Map<String, Object> writtenLinkTargets = new HashMap<>();
@@ -160,6 +163,16 @@ public final class Extractor implements AutoCloseable {
 
     public Extractor(Path target, Options options, ChunkSource source, Set<String> linkTargets, Listener listener,
                      Scope scope) throws IOException {
+        this(target, options, source, linkTargets, listener, scope, PathMapper.IDENTITY);
+    }
+
+    /**
+     * As above, writing each stored path where {@code mapper} says (relative to the target; the
+     * mapped path must pass {@link SafePaths} too). Hard-link targets are mapped the same way.
+     */
+    public Extractor(Path target, Options options, ChunkSource source, Set<String> linkTargets, Listener listener,
+                     Scope scope, PathMapper mapper) throws IOException {
+        this.mapper = mapper;
         this.target = target.toAbsolutePath().normalize();
         if (!LibC.fdRelative()) {
             throw new IOException("restore needs Linux (x86-64 or arm64) with /proc mounted: it opens every "
@@ -358,6 +371,11 @@ public final class Extractor implements AutoCloseable {
 
     // ---- directory walk: fd-relative, never following a symlink ----
 
+    /** Where a stored path goes, relative to the target. */
+    private String where(String stored) throws FormatException {
+        return mapper == PathMapper.IDENTITY ? stored : SafePaths.check(mapper.map(stored));
+    }
+
     private static String dirOf(String path) {
         int slash = path.lastIndexOf('/');
         return slash < 0 ? "" : path.substring(0, slash);
@@ -459,8 +477,8 @@ public final class Extractor implements AutoCloseable {
     }
 
     private void restoreDir(ManifestRecord r) throws IOException {
-        int pfd = parentFd(r.path(), true);
-        String name = leaf(r.path());
+        int pfd = parentFd(where(r.path()), true);
+        String name = leaf(where(r.path()));
         BasicFileAttributes a = lstat(at(pfd, name));
         if (a != null && !a.isDirectory()) {
             if (!options.overwrite()) {
@@ -498,8 +516,8 @@ public final class Extractor implements AutoCloseable {
     }
 
     private void restoreFile(ManifestRecord r, Stream s) throws IOException {
-        int pfd = parentFd(r.path(), true);
-        String name = leaf(r.path());
+        int pfd = parentFd(where(r.path()), true);
+        String name = leaf(where(r.path()));
         clearForReplace(pfd, name, r);
         String tmpName = TMP_PREFIX + UUID.randomUUID();
         Path tmp = at(pfd, tmpName);
@@ -583,12 +601,12 @@ public final class Extractor implements AutoCloseable {
             throw new UnsafeRestoreException(r.path(), "hard link to " + SafePaths.printable(r.link())
                     + ", which this restore did not write");
         }
-        int pfd = parentFd(r.path(), true);
-        String name = leaf(r.path());
+        int pfd = parentFd(where(r.path()), true);
+        String name = leaf(where(r.path()));
         clearForReplace(pfd, name, r);
-        int tfd = walk(dirOf(r.link()), r.path(), false);
+        int tfd = walk(dirOf(where(r.link())), r.path(), false);
         try {
-            Path existing = at(tfd, leaf(r.link()));
+            Path existing = at(tfd, leaf(where(r.link())));
             BasicFileAttributes a = lstat(existing);
             Object key = writtenLinkTargets.get(r.link());
             if (a == null || !a.isRegularFile() || (key != null && !key.equals(a.fileKey()))) {
@@ -645,8 +663,8 @@ public final class Extractor implements AutoCloseable {
     public void finish() throws IOException {
         closeStreams(true);
         for (ManifestRecord r : symlinks) {
-            int pfd = parentFd(r.path(), true);
-            String name = leaf(r.path());
+            int pfd = parentFd(where(r.path()), true);
+            String name = leaf(where(r.path()));
             clearForReplace(pfd, name, r);
             String tmpName = TMP_PREFIX + UUID.randomUUID();
             Path tmp = at(pfd, tmpName);
@@ -662,8 +680,8 @@ public final class Extractor implements AutoCloseable {
         symlinks.clear();
         for (int i = dirs.size() - 1; i >= 0; i--) {
             ManifestRecord r = dirs.get(i);
-            int pfd = parentFd(r.path(), false);
-            String name = leaf(r.path());
+            int pfd = parentFd(where(r.path()), false);
+            String name = leaf(where(r.path()));
             BasicFileAttributes a = lstat(at(pfd, name));
             if (a == null || !a.isDirectory()) {
                 throw new UnsafeRestoreException(r.path(), "directory was replaced during restore");

@@ -9,8 +9,11 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.karchive.app.ExitCode;
 import org.karchive.app.UsageException;
+import org.karchive.app.kaapana.KaapanaDirs;
+import org.karchive.app.kaapana.Preflight;
 import org.karchive.app.ops.ArchiveOperation;
 import org.karchive.app.repo.Repository;
+import org.karchive.app.repo.SnapshotIndex;
 import org.karchive.format.Archiver;
 import org.karchive.store.ObjectStore;
 import picocli.CommandLine.Command;
@@ -20,8 +23,28 @@ import picocli.CommandLine.Parameters;
 @Command(name = "archive", mixinStandardHelpOptions = true,
         description = "Archive directory trees into a new snapshot.")
 public final class ArchiveCommand extends BaseCommand {
-    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Trees to archive (stored under their absolute path).")
-    List<Path> paths;
+    @Parameters(paramLabel = "PATH", arity = "0..*",
+            description = "Trees to archive (stored under their absolute path); not with --kaapana.")
+    List<Path> paths = new ArrayList<>();
+
+    @Option(names = "--kaapana",
+            description = "Archive Kaapana's FAST_DATA_DIR and SLOW_DATA_DIR (options, environment, or "
+                    + KaapanaDirs.DEFAULT + "), refusing while the platform runs.")
+    boolean kaapana;
+
+    @Option(names = "--fast-data-dir", paramLabel = "DIR",
+            description = "With --kaapana: the fast data dir (default $FAST_DATA_DIR, else "
+                    + KaapanaDirs.DEFAULT + ").")
+    Path fastDataDir;
+
+    @Option(names = "--slow-data-dir", paramLabel = "DIR",
+            description = "With --kaapana: the slow data dir (default $SLOW_DATA_DIR, else "
+                    + KaapanaDirs.DEFAULT + ").")
+    Path slowDataDir;
+
+    @Option(names = "--allow-hot",
+            description = "With --kaapana: archive even though PostgreSQL or Kaapana pods run (recorded as hot).")
+    boolean allowHot;
 
     @Option(names = "--chunk-size", paramLabel = "SIZE", defaultValue = "128MiB", converter = Sizes.class,
             description = "Target size of a chunk in tar bytes (default ${DEFAULT-VALUE}).")
@@ -61,7 +84,27 @@ public final class ArchiveCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        List<Path> roots = ArchiveOperation.normaliseRoots(paths);
+        SnapshotIndex.Kaapana kaapanaInfo = null;
+        List<Path> given = paths;
+        if (kaapana) {
+            if (!paths.isEmpty()) {
+                throw new UsageException("--kaapana archives the Kaapana data dirs; do not name PATHs as well");
+            }
+            KaapanaDirs dirs = KaapanaDirs.resolve(fastDataDir, slowDataDir, System.getenv());
+            for (Path d : dirs.roots()) {
+                if (!Files.isDirectory(d)) {
+                    throw new UsageException("Kaapana data dir " + d + " is not a directory (set --fast-data-dir/"
+                            + "--slow-data-dir or FAST_DATA_DIR/SLOW_DATA_DIR)");
+                }
+            }
+            kaapanaInfo = kaapanaPreflight(dirs);
+            given = dirs.roots();
+        } else if (paths.isEmpty()) {
+            throw new UsageException("name at least one PATH to archive, or --kaapana");
+        } else if (fastDataDir != null || slowDataDir != null || allowHot) {
+            throw new UsageException("--fast-data-dir, --slow-data-dir and --allow-hot need --kaapana");
+        }
+        List<Path> roots = ArchiveOperation.normaliseRoots(given);
         for (Path r : roots) {
             if (!Files.exists(r)) {
                 throw new UsageException("no such file or directory: " + r);
@@ -119,7 +162,7 @@ public final class ArchiveCommand extends BaseCommand {
                 public void resuming(String runId, int chunks) {
                     out.warn("resuming interrupted run " + runId + ": reusing " + chunks + " uploaded chunk(s)");
                 }
-            }).run(roots, excluded, tags, full, parent);
+            }).run(roots, excluded, tags, full, parent, kaapanaInfo);
             Archiver.Result r = rep.result();
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("snapshot", rep.snapshot());
@@ -140,6 +183,9 @@ public final class ArchiveCommand extends BaseCommand {
             }
             doc.put("skipped", skipped);
             doc.put("skippedCount", r.skippedCount());
+            if (kaapanaInfo != null) {
+                doc.put("kaapana", kaapanaInfo);
+            }
             StringBuilder text = new StringBuilder();
             text.append(String.format("snapshot %s saved: %d files, %d dirs, %s (%s new), %s stored in %d new chunks%s%n",
                     rep.snapshot(), r.files(), r.dirs(), Sizes.human(r.bytes()), Sizes.human(r.newBytes()),
@@ -223,6 +269,24 @@ public final class ArchiveCommand extends BaseCommand {
                 return false;
             }
         }
+    }
+
+    /** Runs the preflight (a refusal unless --allow-hot) and returns what the snapshot records. */
+    private SnapshotIndex.Kaapana kaapanaPreflight(KaapanaDirs dirs) throws Exception {
+        Output out = output();
+        Preflight preflight = new Preflight(out::verbose);
+        if (allowHot) {
+            for (String reason : preflight.findSignsOfLife(dirs)) {
+                out.warn("--allow-hot: " + reason + "; the snapshot is marked hot and its databases may be "
+                        + "inconsistent");
+            }
+        } else {
+            preflight.requireCold(dirs);
+        }
+        String version = dirs.version();
+        out.verbose("Kaapana data dirs: fast " + dirs.fast() + ", slow " + dirs.slow() + "; version "
+                + (version == null ? "unknown (no " + dirs.fast().resolve("version") + ")" : version));
+        return new SnapshotIndex.Kaapana(dirs.fast().toString(), dirs.slow().toString(), version, allowHot);
     }
 
     static Predicate<String> excluder(List<String> globs) {

@@ -45,6 +45,14 @@ public final class Output {
         }
     }
 
+    /** A message on stderr (suppressed by --quiet), printed as given. */
+    public void message(String text) {
+        if (!options.quiet) {
+            err.print(text.endsWith("\n") ? text : text + "\n");
+            err.flush();
+        }
+    }
+
     /** Detail shown only with --verbose. */
     public void verbose(String message) {
         if (options.verbose) {

@@ -58,6 +58,12 @@ public final class ArchiveOperation {
      */
     public Report run(List<Path> roots, Predicate<String> excluded, Map<String, String> tags, boolean full,
                       String parentArg) throws IOException {
+        return run(roots, excluded, tags, full, parentArg, null);
+    }
+
+    /** As above, recording {@code kaapana} (may be null) in the snapshot index. */
+    public Report run(List<Path> roots, Predicate<String> excluded, Map<String, String> tags, boolean full,
+                      String parentArg, SnapshotIndex.Kaapana kaapana) throws IOException {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         String id = Repository.newSnapshotId(now);
         List<String> paths = roots.stream().map(Path::toString).toList();
@@ -147,7 +153,7 @@ public final class ArchiveOperation {
                 host, "karchive " + Version.VERSION, paths, parent == null ? null : parent.id(), tags,
                 new SnapshotIndex.Totals(result.files(), result.dirs(), result.symlinks(), result.hardlinks(),
                         result.bytes(), result.newBytes(), stored, result.records(), result.skippedCount()),
-                new SnapshotIndex.ObjectRef(manifest.key(), manifest.size(), manifest.sha256()), chunks);
+                new SnapshotIndex.ObjectRef(manifest.key(), manifest.size(), manifest.sha256()), chunks, kaapana);
         StoredObject index = repo.writeIndex(idx);
         journal.finished();
         if (resumable != null) {

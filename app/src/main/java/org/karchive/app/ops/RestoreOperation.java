@@ -39,11 +39,30 @@ public final class RestoreOperation {
     private final Repository repo;
     private final Extractor.Options options;
     private final Extractor.Listener listener;
+    private final Extractor.PathMapper mapper;
+    private final boolean dryRun;
 
     public RestoreOperation(Repository repo, Extractor.Options options, Extractor.Listener listener) {
+        this(repo, options, listener, Extractor.PathMapper.IDENTITY, false);
+    }
+
+    private RestoreOperation(Repository repo, Extractor.Options options, Extractor.Listener listener,
+                             Extractor.PathMapper mapper, boolean dryRun) {
         this.repo = repo;
         this.options = options;
         this.listener = listener;
+        this.mapper = mapper;
+        this.dryRun = dryRun;
+    }
+
+    /** The same restore, writing each stored path where {@code m} says (null: unchanged). */
+    public RestoreOperation withMapper(Extractor.PathMapper m) {
+        return new RestoreOperation(repo, options, listener, m == null ? Extractor.PathMapper.IDENTITY : m, dryRun);
+    }
+
+    /** The same restore that only validates and counts (conflicts included) and writes nothing. */
+    public RestoreOperation withDryRun(boolean v) {
+        return new RestoreOperation(repo, options, listener, mapper, v);
     }
 
     public Report run(String snapshotArg, Path target, Selection selection) throws IOException {
@@ -58,8 +77,12 @@ public final class RestoreOperation {
         if (!plan.conflicts().isEmpty()) {
             throw new RestoreConflictException(plan.conflicts().get(0), plan.conflicts().size() - 1);
         }
+        if (dryRun) {
+            return new Report(id, plan.files(), plan.bytes(), plan.entries());
+        }
         Extractor.Scope scope = scope(id, selection);
-        try (Extractor ex = new Extractor(root, options, repo.chunkSource(idx), plan.linkTargets(), listener, scope);
+        try (Extractor ex = new Extractor(root, options, repo.chunkSource(idx), plan.linkTargets(), listener, scope,
+                mapper);
              ManifestReader mr = openManifest(repo, idx)) {
             ManifestRecord r;
             while ((r = mr.read()) != null) {
@@ -129,10 +152,11 @@ public final class RestoreOperation {
                     }
                     linkTargets.add(r.link());
                 }
+                String mapped = SafePaths.check(mapper.map(r.path()));
                 if (!options.overwrite() && conflicts.size() < 20) {
-                    BasicFileAttributes a = lstat(root.resolve(r.path()));
+                    BasicFileAttributes a = lstat(root.resolve(mapped));
                     if (a != null && !(r.type() == EntryType.DIR && a.isDirectory())) {
-                        conflicts.add(r.path());
+                        conflicts.add(mapped);
                     }
                 }
             }
@@ -149,7 +173,7 @@ public final class RestoreOperation {
     }
 
     /** Opens a snapshot's manifest, checking its stored SHA-256 against the index as it streams. */
-    static ManifestReader openManifest(Repository repo, SnapshotIndex idx) throws IOException {
+    public static ManifestReader openManifest(Repository repo, SnapshotIndex idx) throws IOException {
         InputStream raw = repo.store().get(idx.manifest().key());
         return new ManifestReader(new CheckedStream(raw, idx.manifest().key(), idx.manifest().size(),
                 idx.manifest().sha256()), idx.manifest().key());

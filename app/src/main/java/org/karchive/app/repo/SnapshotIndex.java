@@ -12,7 +12,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"karchive", "version", "id", "time", "host", "tool", "paths", "parent", "tags", "totals",
-    "manifest", "chunks"})
+    "manifest", "chunks", "kaapana"})
 public record SnapshotIndex(
         @JsonProperty("karchive") String karchive,
         @JsonProperty("version") int version,
@@ -25,7 +25,8 @@ public record SnapshotIndex(
         @JsonProperty("tags") Map<String, String> tags,
         @JsonProperty("totals") Totals totals,
         @JsonProperty("manifest") ObjectRef manifest,
-        @JsonProperty("chunks") List<ObjectRef> chunks) {
+        @JsonProperty("chunks") List<ObjectRef> chunks,
+        @JsonProperty("kaapana") Kaapana kaapana) {
 
     public static final String MAGIC = "snapshot";
     public static final int VERSION = 1;
@@ -34,6 +35,26 @@ public record SnapshotIndex(
         paths = paths == null ? List.of() : List.copyOf(paths);
         tags = tags == null ? Map.of() : Map.copyOf(tags);
         chunks = chunks == null ? List.of() : List.copyOf(chunks);
+    }
+
+    /** An index without the optional {@code kaapana} field. */
+    public SnapshotIndex(String karchive, int version, String id, String time, String host, String tool,
+                         List<String> paths, String parent, Map<String, String> tags, Totals totals,
+                         ObjectRef manifest, List<ObjectRef> chunks) {
+        this(karchive, version, id, time, host, tool, paths, parent, tags, totals, manifest, chunks, null);
+    }
+
+    /**
+     * Present (optional field) when {@code archive --kaapana} wrote the snapshot: the two data
+     * directories (absolute; equal when they are the same), the Kaapana version read from
+     * {@code $FAST_DATA_DIR/version} (null if absent), and whether the preflight was overridden.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"fastDataDir", "slowDataDir", "version", "hot"})
+    public record Kaapana(@JsonProperty("fastDataDir") String fastDataDir,
+                          @JsonProperty("slowDataDir") String slowDataDir,
+                          @JsonProperty("version") String version,
+                          @JsonProperty("hot") boolean hot) {
     }
 
     /** An object the snapshot references. */
