@@ -21,5 +21,6 @@ COPY --from=build /karchive.jar /opt/karchive/karchive.jar
 # owners both need it.
 USER root
 WORKDIR /
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/karchive/karchive.jar"]
+# Same JVM settings as ./karchive: memory stays flat whatever the data size.
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xmx256m", "-jar", "/opt/karchive/karchive.jar"]
 CMD ["--help"]
