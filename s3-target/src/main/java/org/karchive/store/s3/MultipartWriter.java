@@ -283,14 +283,49 @@ public final class MultipartWriter extends ObjectWriter {
                 // a retried Complete whose first attempt succeeded unseen: accept the stored object
                 if (again) {
                     OptionalLong stored = api.storedSize(key);
-                    if (stored.isPresent() && stored.getAsLong() == size) {
-                        LOG.debug("upload of {} was completed by an earlier attempt", storeKey);
+                    if (stored.isPresent() && stored.getAsLong() == size && storedHashMatches()) {
+                        LOG.debug("upload of {} was completed by an earlier attempt (size and SHA-256 checked)",
+                                storeKey);
                         return;
                     }
                 }
                 throw e;
             }
         });
+    }
+
+    /**
+     * Whether the stored object's SHA-256 is the one of the bytes written here; true when the API
+     * cannot read (the size was checked, and verify checks the hash later).
+     */
+    private boolean storedHashMatches() throws IOException {
+        MessageDigest mine;
+        try {
+            mine = (MessageDigest) sha256.clone();
+        } catch (CloneNotSupportedException e) {
+            return true;
+        }
+        MessageDigest theirs;
+        try {
+            theirs = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (java.io.InputStream in = api.read(key)) {
+            if (in == null) {
+                return true;
+            }
+            byte[] b = new byte[1 << 16];
+            int n;
+            while ((n = in.read(b)) > 0) {
+                theirs.update(b, 0, n);
+            }
+        }
+        boolean same = MessageDigest.isEqual(mine.digest(), theirs.digest());
+        if (!same) {
+            LOG.warn("the stored {} has the right size but not the SHA-256 of what was uploaded", storeKey);
+        }
+        return same;
     }
 
     private void checkStoredSize() throws IOException {
