@@ -225,7 +225,7 @@ class S3FaultsTest {
             assertThat(h.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(h.process().exitValue()).as(h.stderr()).isEqualTo(130);
             assertThat(h.stderr()).contains("interrupted");
-            assertThat(java.nio.file.Files.size(h.out())).as("no result reported").isZero();
+            assertInterruptedReport(h);
             assertThat(store.listPendingUploads("")).as("in-flight uploads aborted").isEmpty();
             assertThat(store.list("snapshots/")).isEmpty();
 
@@ -243,13 +243,22 @@ class S3FaultsTest {
             ChildKarchive.sigint(r.process());
             assertThat(r.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(r.process().exitValue()).as(r.stderr()).isEqualTo(130);
-            assertThat(java.nio.file.Files.size(r.out())).as("no result reported").isZero();
+            assertInterruptedReport(r);
             FaultTrees.assertNothingWrongLeft(big, out);
             proxy.latency(0);
             k.ok(cmd("restore", client, repo, "--target", out.toString(), "--overwrite"));
             k.ok(cmd("verify", client, repo, "--local", out.toString()));
             FaultTrees.assertSameFiles(big, FaultTrees.restored(out, big));
         }
+    }
+
+    /** --json output of an interrupted run: an error document with 130, no snapshot, no totals. */
+    static void assertInterruptedReport(ChildKarchive.Handle h) throws Exception {
+        JsonNode j = h.json();
+        assertThat(j.get("exitCode").asInt()).isEqualTo(130);
+        assertThat(j.get("error").asText()).contains("interrupted").contains("nothing was committed");
+        assertThat(j.has("snapshot")).isFalse();
+        assertThat(j.has("files")).isFalse();
     }
 
     static Set<Fault> allTransient() {

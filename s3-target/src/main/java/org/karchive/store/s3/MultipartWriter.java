@@ -351,12 +351,17 @@ public final class MultipartWriter extends ObjectWriter {
         }
         finished = true;
         failure.compareAndSet(null, new StoreException("upload of " + storeKey + " aborted"));
+        // On Ctrl-C the thread is interrupted: an interrupted thread cannot make the abort request, so
+        // the flag is cleared here and set again afterwards. The wait is short then, since the
+        // process exits soon (the parts still running need not finish: the upload is aborted).
+        boolean interrupted = Thread.interrupted();
         try {
-            if (!awaitParts(5, TimeUnit.MINUTES)) {
+            if (!awaitParts(interrupted ? 10 : 300, TimeUnit.SECONDS)) {
                 LOG.warn("parts of {} still running after abort", storeKey);
             }
         } catch (InterruptedIOException e) {
-            // keep the interrupt flag; still try to abort the upload below
+            interrupted = true;
+            Thread.interrupted();
         }
         if (uploadId != null) {
             String id = uploadId;
@@ -368,6 +373,9 @@ public final class MultipartWriter extends ObjectWriter {
             }
         }
         release();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void release() {
