@@ -33,7 +33,8 @@ public enum ExitCode {
         // an interruption may arrive wrapped, e.g. by a store client whose request was cut short
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof InterruptedException || c instanceof ClosedByInterruptException
-                    || (c instanceof InterruptedIOException && !(c instanceof java.net.SocketTimeoutException))) {
+                    || (c instanceof InterruptedIOException && !(c instanceof java.net.SocketTimeoutException)
+                        && !"timeout".equals(c.getMessage()))) { // okio reports its timeouts this way
                 return INTERRUPTED;
             }
         }
