@@ -31,9 +31,13 @@ public enum ExitCode {
         if (t instanceof CommandLine.ParameterException || t instanceof UsageException) {
             return USAGE;
         }
-        if (t instanceof InterruptedException || t instanceof InterruptedIOException
-                || t instanceof ClosedByInterruptException) {
-            return INTERRUPTED;
+        // an interruption may arrive wrapped, e.g. by a store client whose request was cut short
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof InterruptedException || c instanceof ClosedByInterruptException
+                    || (c instanceof InterruptedIOException && !(c instanceof java.net.SocketTimeoutException)
+                        && !"timeout".equals(c.getMessage()))) { // okio reports its timeouts this way
+                return INTERRUPTED;
+            }
         }
         if (t instanceof KaapanaAliveException) {
             return FAILED;

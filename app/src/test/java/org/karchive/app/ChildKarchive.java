@@ -41,8 +41,33 @@ final class ChildKarchive {
     }
 
     Handle start(String... args) throws IOException {
+        return start(false, args);
+    }
+
+    /**
+     * Starts a child that reacts to SIGINT like one started from a terminal: a child of a
+     * non-interactive shell may inherit SIGINT ignored (and the JVM then installs no handler), so it
+     * goes through {@code env --default-signal=INT}, which execs java with the default disposition.
+     */
+    Handle startInterruptible(String... args) throws IOException {
+        return start(true, args);
+    }
+
+    /** Sends SIGINT (what Ctrl-C sends), not SIGTERM as {@link Process#destroy()} does. */
+    static void sigint(Process p) throws IOException, InterruptedException {
+        Process k = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start();
+        if (k.waitFor() != 0) {
+            throw new AssertionError("kill -INT " + p.pid() + " failed");
+        }
+    }
+
+    private Handle start(boolean defaultSigint, String... args) throws IOException {
         int n = ++runs;
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>();
+        if (defaultSigint) {
+            cmd.addAll(List.of("env", "--default-signal=INT"));
+        }
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-Dkarchive.staleRunSeconds=0",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));

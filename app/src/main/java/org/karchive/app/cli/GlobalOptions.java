@@ -12,8 +12,18 @@ public final class GlobalOptions {
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "Print only errors.")
     public boolean quiet;
 
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Print diagnostics on stderr.")
     public boolean verbose;
+
+    /** --verbose also turns on the store's request log: one stderr line per retried request. */
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Print diagnostics on stderr"
+            + " (including every retried request: operation, key, status or exception, attempt).")
+    void verbose(boolean on) {
+        verbose = on;
+        if (on) {
+            // slf4j-simple reads a logger's level when the logger is first created, after parsing
+            System.setProperty("org.slf4j.simpleLogger.log.org.karchive.store", "debug");
+        }
+    }
 
     @Option(names = "--no-progress", scope = ScopeType.INHERIT, description = "Never show progress.")
     public boolean noProgress;

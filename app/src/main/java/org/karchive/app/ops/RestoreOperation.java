@@ -87,7 +87,11 @@ public final class RestoreOperation {
             ManifestRecord r;
             while ((r = mr.read()) != null) {
                 if (selection.includes(r.path())) {
-                    ex.restore(r);
+                    try {
+                        ex.restore(r);
+                    } catch (IOException e) {
+                        throw withPath(e, root.resolve(r.path()));
+                    }
                 }
             }
             ex.finish();
@@ -118,6 +122,19 @@ public final class RestoreOperation {
                 return selection.all() && chunk.startsWith(own);
             }
         };
+    }
+
+    /**
+     * A local write failure (a full disk: "No space left on device") names no file: add the path
+     * being restored. Failures of other kinds (damaged data, the store, an interruption) are
+     * subclasses and pass unchanged.
+     */
+    private static IOException withPath(IOException e, Path path) {
+        if (e.getClass() != IOException.class) {
+            return e;
+        }
+        return new IOException("restoring " + path + " failed: " + e.getMessage()
+                + " (nothing incomplete is left under that name)", e);
     }
 
     private Plan plan(SnapshotIndex idx, Path root, Selection selection) throws IOException {

@@ -433,6 +433,11 @@ public final class AwsS3ObjectStore extends AbstractS3Store {
         }
 
         @Override
+        public java.io.InputStream read(String key) throws IOException {
+            return AwsS3ObjectStore.this.get(shown(key), 0, -1);
+        }
+
+        @Override
         public OptionalLong storedSize(String key) throws IOException {
             try {
                 return OptionalLong.of(s3.headObject(h -> h.bucket(location.bucket()).key(key)).contentLength());

@@ -412,6 +412,11 @@ public final class MinioObjectStore extends AbstractS3Store {
         }
 
         @Override
+        public java.io.InputStream read(String key) throws IOException {
+            return MinioObjectStore.this.get(shown(key), 0, -1);
+        }
+
+        @Override
         public OptionalLong storedSize(String key) throws IOException {
             try {
                 return OptionalLong.of(call("HEAD", shown(key), () -> client.statObject(StatObjectArgs.builder()

@@ -31,6 +31,14 @@ public interface MultipartApi {
     /** Deletes an object; a missing one is not an error. */
     void deleteObject(String key) throws IOException;
 
+    /**
+     * Opens the whole stored object for reading (retried like any download), or returns null when
+     * this API cannot read. Used only to check an upload whose completion was not seen.
+     */
+    default java.io.InputStream read(String key) throws IOException {
+        return null;
+    }
+
     /** The stored size of an object (HEAD), or empty when it does not exist. */
     OptionalLong storedSize(String key) throws IOException;
 

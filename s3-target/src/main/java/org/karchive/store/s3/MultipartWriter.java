@@ -283,14 +283,49 @@ public final class MultipartWriter extends ObjectWriter {
                 // a retried Complete whose first attempt succeeded unseen: accept the stored object
                 if (again) {
                     OptionalLong stored = api.storedSize(key);
-                    if (stored.isPresent() && stored.getAsLong() == size) {
-                        LOG.debug("upload of {} was completed by an earlier attempt", storeKey);
+                    if (stored.isPresent() && stored.getAsLong() == size && storedHashMatches()) {
+                        LOG.debug("upload of {} was completed by an earlier attempt (size and SHA-256 checked)",
+                                storeKey);
                         return;
                     }
                 }
                 throw e;
             }
         });
+    }
+
+    /**
+     * Whether the stored object's SHA-256 is the one of the bytes written here; true when the API
+     * cannot read (the size was checked, and verify checks the hash later).
+     */
+    private boolean storedHashMatches() throws IOException {
+        MessageDigest mine;
+        try {
+            mine = (MessageDigest) sha256.clone();
+        } catch (CloneNotSupportedException e) {
+            return true;
+        }
+        MessageDigest theirs;
+        try {
+            theirs = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (java.io.InputStream in = api.read(key)) {
+            if (in == null) {
+                return true;
+            }
+            byte[] b = new byte[1 << 16];
+            int n;
+            while ((n = in.read(b)) > 0) {
+                theirs.update(b, 0, n);
+            }
+        }
+        boolean same = MessageDigest.isEqual(mine.digest(), theirs.digest());
+        if (!same) {
+            LOG.warn("the stored {} has the right size but not the SHA-256 of what was uploaded", storeKey);
+        }
+        return same;
     }
 
     private void checkStoredSize() throws IOException {
@@ -316,12 +351,17 @@ public final class MultipartWriter extends ObjectWriter {
         }
         finished = true;
         failure.compareAndSet(null, new StoreException("upload of " + storeKey + " aborted"));
+        // On Ctrl-C the thread is interrupted: an interrupted thread cannot make the abort request, so
+        // the flag is cleared here and set again afterwards. The wait is short then, since the
+        // process exits soon (the parts still running need not finish: the upload is aborted).
+        boolean interrupted = Thread.interrupted();
         try {
-            if (!awaitParts(5, TimeUnit.MINUTES)) {
+            if (!awaitParts(interrupted ? 10 : 300, TimeUnit.SECONDS)) {
                 LOG.warn("parts of {} still running after abort", storeKey);
             }
         } catch (InterruptedIOException e) {
-            // keep the interrupt flag; still try to abort the upload below
+            interrupted = true;
+            Thread.interrupted();
         }
         if (uploadId != null) {
             String id = uploadId;
@@ -333,6 +373,9 @@ public final class MultipartWriter extends ObjectWriter {
             }
         }
         release();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void release() {

@@ -89,8 +89,18 @@ final class ResumingInputStream extends InputStream {
         in = retrier.call(what + " (resume)", () -> opener.open(from, len));
     }
 
+    /**
+     * Closes the connection. The reader is done with the data: when the body breaks off in the
+     * unread rest (which the HTTP client drains on close), that is no failure of the download.
+     */
     @Override
     public void close() throws IOException {
-        in.close();
+        try {
+            in.close();
+        } catch (StoreException e) {
+            throw e;
+        } catch (IOException e) {
+            LOG.debug("{}: the unread rest broke off at close ({})", what, e.getMessage());
+        }
     }
 }
