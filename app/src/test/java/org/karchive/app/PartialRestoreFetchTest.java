@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -23,6 +22,7 @@ import org.karchive.app.ops.Selection;
 import org.karchive.app.repo.Repository;
 import org.karchive.format.Extractor;
 import org.karchive.store.LocalDirectoryStore;
+import org.karchive.store.ForwardingObjectStore;
 import org.karchive.store.ObjectStore;
 import org.karchive.store.ObjectWriter;
 
@@ -39,14 +39,13 @@ class PartialRestoreFetchTest {
     String repoUri;
 
     /** Counts bytes read from objects under chunks/ and the number of chunk reads. */
-    static final class CountingStore implements ObjectStore {
-        final ObjectStore inner;
+    static final class CountingStore extends ForwardingObjectStore {
         final AtomicLong chunkBytes = new AtomicLong();
         final AtomicLong chunkGets = new AtomicLong();
         final List<String> ranges = new ArrayList<>();
 
         CountingStore(ObjectStore inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         @Override
@@ -87,45 +86,13 @@ class PartialRestoreFetchTest {
             };
         }
 
-        @Override
-        public ObjectWriter create(String key) throws IOException {
-            return inner.create(key);
-        }
 
-        @Override
-        public Optional<ObjectInfo> stat(String key) throws IOException {
-            return inner.stat(key);
-        }
 
-        @Override
-        public List<ObjectInfo> list(String prefix) throws IOException {
-            return inner.list(prefix);
-        }
 
-        @Override
-        public void delete(String key) throws IOException {
-            inner.delete(key);
-        }
 
-        @Override
-        public List<PendingUpload> listPendingUploads(String prefix) throws IOException {
-            return inner.listPendingUploads(prefix);
-        }
 
-        @Override
-        public void abortPendingUpload(PendingUpload upload) throws IOException {
-            inner.abortPendingUpload(upload);
-        }
 
-        @Override
-        public String describe() {
-            return inner.describe();
-        }
 
-        @Override
-        public void close() throws IOException {
-            inner.close();
-        }
     }
 
     @BeforeEach

@@ -4,21 +4,18 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * Limits the bandwidth of another store: uploads to {@code uploadBytesPerSecond}, downloads to
  * {@code downloadBytesPerSecond} (0 = unlimited), shared by all threads. A decorator, so every
  * store gets the same behaviour.
  */
-public final class ThrottledObjectStore implements ObjectStore {
-    private final ObjectStore inner;
+public final class ThrottledObjectStore extends ForwardingObjectStore {
     private final TokenBucket up;
     private final TokenBucket down;
 
     public ThrottledObjectStore(ObjectStore inner, long uploadBytesPerSecond, long downloadBytesPerSecond) {
-        this.inner = inner;
+        super(inner);
         this.up = uploadBytesPerSecond > 0 ? new TokenBucket(uploadBytesPerSecond) : null;
         this.down = downloadBytesPerSecond > 0 ? new TokenBucket(downloadBytesPerSecond) : null;
     }
@@ -133,38 +130,10 @@ public final class ThrottledObjectStore implements ObjectStore {
         };
     }
 
-    @Override
-    public Optional<ObjectInfo> stat(String key) throws IOException {
-        return inner.stat(key);
-    }
 
-    @Override
-    public List<ObjectInfo> list(String prefix) throws IOException {
-        return inner.list(prefix);
-    }
 
-    @Override
-    public void delete(String key) throws IOException {
-        inner.delete(key);
-    }
 
-    @Override
-    public List<PendingUpload> listPendingUploads(String prefix) throws IOException {
-        return inner.listPendingUploads(prefix);
-    }
 
-    @Override
-    public void abortPendingUpload(PendingUpload upload) throws IOException {
-        inner.abortPendingUpload(upload);
-    }
 
-    @Override
-    public String describe() {
-        return inner.describe();
-    }
 
-    @Override
-    public void close() throws IOException {
-        inner.close();
-    }
 }
