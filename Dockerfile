@@ -21,6 +21,11 @@ COPY --from=build /karchive.jar /opt/karchive/karchive.jar
 # owners both need it.
 USER root
 WORKDIR /
+# OpenSSL's libcrypto: karchive hashes with it, so the JVM can run with the C1 compiler only.
+RUN apt-get update && apt-get install -y --no-install-recommends libssl3 && rm -rf /var/lib/apt/lists/*
+# Class-data sharing, recorded by the same training run the launcher does on first use.
+RUN java -XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1 -XX:ArchiveClassesAtExit=/opt/karchive/karchive.jsa \
+    -cp /opt/karchive/karchive.jar org.karchive.app.CdsTraining
 # Same JVM settings as ./karchive: memory stays flat whatever the data size.
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xmx256m", "-jar", "/opt/karchive/karchive.jar"]
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dkarchive.c1=true", "-XX:SharedArchiveFile=/opt/karchive/karchive.jsa", "-Xlog:cds=off", "-jar", "/opt/karchive/karchive.jar"]
 CMD ["--help"]

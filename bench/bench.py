@@ -72,8 +72,11 @@ def main():
        f"-Dmdep.outputFile={cpfile}")
     cp = ":".join([f"{ROOT}/archive-format/target/test-classes", f"{ROOT}/s3-target/target/test-classes",
                    open(cpfile).read().strip()])
-    jar = f"{ROOT}/app/target/karchive.jar"
-    karchive = f"java {a.java_opts} -jar {jar}"
+    # the launcher users run (its JVM settings, class-data sharing); KARCHIVE_JAVA_OPTS overrides
+    karchive = f"{ROOT}/karchive"
+    if a.java_opts:
+        os.environ["KARCHIVE_JAVA_OPTS"] = a.java_opts
+    subprocess.run([karchive, "--version"], check=True, capture_output=True)  # records the CDS archive
 
     mode = f"files{a.files}" if a.files else f"scale{a.scale}"
     corpus = os.path.join(a.work, f"corpus-{mode}-seed{a.seed}")

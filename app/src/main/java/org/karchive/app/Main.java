@@ -55,6 +55,10 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         configureLogging(args, System.getenv());
+        if (!org.karchive.format.NativeDigests.install() && Boolean.getBoolean("karchive.c1")) {
+            System.err.println("karchive: warning: OpenSSL's libcrypto.so.3 could not be used, so hashing is slow "
+                    + "with the launcher's C1-only JVM; set KARCHIVE_JAVA_OPTS=\"-XX:+UseSerialGC -Xmx256m\"");
+        }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         Thread worker = Thread.currentThread();
