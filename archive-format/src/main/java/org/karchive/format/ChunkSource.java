@@ -30,4 +30,36 @@ public interface ChunkSource {
     default SeekTable seekTable(String key) throws IOException {
         return null;
     }
+
+    /**
+     * This source, with each tar stream decompressed one buffer ahead on a second thread (commons-io
+     * ReadAheadInputStream), so fetching and decompressing overlap with what the reader does with
+     * the bytes (hashing, writing). For readers that consume whole chunks: a reader that stops
+     * early may have caused up to {@code 2 * bufferSize} more bytes to be fetched.
+     */
+    static ChunkSource readingAhead(ChunkSource s, int bufferSize) {
+        return new ChunkSource() {
+            @Override
+            public InputStream open(String key, long offset, long length) throws IOException {
+                return s.open(key, offset, length);
+            }
+
+            @Override
+            public InputStream openTar(String key, int frame) throws IOException {
+                InputStream in = s.openTar(key, frame);
+                try {
+                    return org.apache.commons.io.input.ReadAheadInputStream.builder().setInputStream(in)
+                            .setBufferSize(bufferSize).get();
+                } catch (IOException | RuntimeException e) {
+                    in.close();
+                    throw e;
+                }
+            }
+
+            @Override
+            public SeekTable seekTable(String key) throws IOException {
+                return s.seekTable(key);
+            }
+        };
+    }
 }

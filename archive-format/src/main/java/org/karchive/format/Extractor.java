@@ -140,6 +140,7 @@ public final class Extractor implements AutoCloseable {
     private final List<ManifestRecord> dirs = new ArrayList<>();
     private final List<ManifestRecord> symlinks = new ArrayList<>();
     private final byte[] buf = new byte[1 << 20];
+    private final byte[] zeroBlock = new byte[4096];
     private final LibC.Api libc;
     private final int rootFd;
     /** The last directory a record was restored into (relative path, "" = target) and its fd. */
@@ -576,23 +577,35 @@ public final class Extractor implements AutoCloseable {
         }
     }
 
-    /** Writes a buffer, leaving holes where whole 4 KiB blocks are zero. */
+    /**
+     * Writes a buffer, leaving holes where whole 4 KiB blocks are zero; runs of non-zero blocks go
+     * out in one write.
+     */
     private void writeSparse(FileChannel ch, long pos, int len) throws IOException {
         int block = 4096;
         int i = 0;
+        int runStart = -1;
         while (i < len) {
             int n = Math.min(block, len - i);
-            boolean zero = true;
-            for (int k = i; k < i + n; k++) {
-                if (buf[k] != 0) {
-                    zero = false;
-                    break;
-                }
-            }
-            if (!zero) {
-                ch.write(ByteBuffer.wrap(buf, i, n), pos + i);
+            boolean zero = java.util.Arrays.mismatch(buf, i, i + n, zeroBlock, 0, n) < 0;
+            if (zero && runStart >= 0) {
+                writeFully(ch, runStart, i - runStart, pos + runStart);
+                runStart = -1;
+            } else if (!zero && runStart < 0) {
+                runStart = i;
             }
             i += n;
+        }
+        if (runStart >= 0) {
+            writeFully(ch, runStart, len - runStart, pos + runStart);
+        }
+    }
+
+    private void writeFully(FileChannel ch, int off, int len, long at) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(buf, off, len);
+        long p = at;
+        while (bb.hasRemaining()) {
+            p += ch.write(bb, p);
         }
     }
 

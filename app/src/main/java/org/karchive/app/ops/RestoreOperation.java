@@ -36,6 +36,9 @@ public final class RestoreOperation {
     record Plan(long entries, long files, long bytes, Set<String> linkTargets, List<String> conflicts) {
     }
 
+    /** Read-ahead buffer of a full restore (two of them per open chunk stream). */
+    static final int READ_AHEAD = 1 << 20;
+
     private final Repository repo;
     private final Extractor.Options options;
     private final Extractor.Listener listener;
@@ -81,8 +84,10 @@ public final class RestoreOperation {
             return new Report(id, plan.files(), plan.bytes(), plan.entries());
         }
         Extractor.Scope scope = scope(id, selection);
-        try (Extractor ex = new Extractor(root, options, repo.chunkSource(idx), plan.linkTargets(), listener, scope,
-                mapper);
+        // a full restore reads whole chunks: fetch and decompress one buffer ahead of the extractor
+        org.karchive.format.ChunkSource chunks = selection.all()
+                ? org.karchive.format.ChunkSource.readingAhead(repo.chunkSource(idx), READ_AHEAD) : repo.chunkSource(idx);
+        try (Extractor ex = new Extractor(root, options, chunks, plan.linkTargets(), listener, scope, mapper);
              ManifestReader mr = openManifest(repo, idx)) {
             ManifestRecord r;
             while ((r = mr.read()) != null) {
@@ -144,6 +149,7 @@ public final class RestoreOperation {
         }
         Set<String> linkTargets = new HashSet<>();
         List<String> conflicts = new ArrayList<>();
+        AbsentPaths absent = new AbsentPaths();
         long entries = 0;
         long files = 0;
         long bytes = 0;
@@ -171,14 +177,40 @@ public final class RestoreOperation {
                 }
                 String mapped = SafePaths.check(mapper.map(r.path()));
                 if (!options.overwrite() && conflicts.size() < 20) {
-                    BasicFileAttributes a = lstat(root.resolve(mapped));
-                    if (a != null && !(r.type() == EntryType.DIR && a.isDirectory())) {
+                    BasicFileAttributes a = absent.covers(mapped) ? null : lstat(root.resolve(mapped));
+                    if (a == null) {
+                        absent.add(mapped);
+                    } else if (!(r.type() == EntryType.DIR && a.isDirectory())) {
                         conflicts.add(mapped);
                     }
                 }
             }
         }
         return new Plan(entries, files, bytes, linkTargets, conflicts);
+    }
+
+    /**
+     * Paths found missing during the conflict check: nothing below a missing directory can exist,
+     * so a restore into a new or sparse target skips most lstat calls (each failed one costs an
+     * exception). Records arrive in path order, so parents are seen before their children.
+     */
+    static final class AbsentPaths {
+        private final Set<String> missing = new HashSet<>();
+
+        boolean covers(String path) {
+            for (int i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) {
+                if (missing.contains(path.substring(0, i))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void add(String path) {
+            if (!covers(path)) {
+                missing.add(path);
+            }
+        }
     }
 
     private static BasicFileAttributes lstat(Path p) {
