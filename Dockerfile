@@ -22,5 +22,5 @@ COPY --from=build /karchive.jar /opt/karchive/karchive.jar
 USER root
 WORKDIR /
 # Same JVM settings as ./karchive: memory stays flat whatever the data size.
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xmx256m", "-jar", "/opt/karchive/karchive.jar"]
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xmx384m", "-jar", "/opt/karchive/karchive.jar"]
 CMD ["--help"]
