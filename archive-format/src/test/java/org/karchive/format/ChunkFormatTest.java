@@ -88,7 +88,7 @@ class ChunkFormatTest {
                     assertThat(in.readAllBytes()).isEqualTo(viaTable);
                 }
             }
-            int past = t.frames().size();
+            int past = t.frames().size() + 1;
             assertThatThrownBy(() -> ChunkReader.openFromStart(
                     new ByteArrayInputStream(a.chunks().chunks.get(key)), key, past))
                     .isInstanceOf(FormatException.class).hasMessageContaining("has no frame");

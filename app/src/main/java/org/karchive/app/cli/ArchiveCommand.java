@@ -173,7 +173,7 @@ public final class ArchiveCommand extends BaseCommand {
 
                 @Override
                 public void note(String text) {
-                    out.warn("note: " + text);
+                    out.message("note: " + text);
                 }
             }).withHmacKey(hmacKey).run(roots, excluded, tags, full, parent, kaapanaInfo);
             Archiver.Result r = rep.result();

@@ -93,14 +93,12 @@ final class ScryptRecipient implements RecipientStanzaWriter, RecipientStanzaRea
         byte[] salt = new byte[SALT];
         RANDOM.nextBytes(salt);
         byte[] key = derive(salt, workFactor);
-        byte[] plain = fileKey.getEncoded();
         try {
-            Cipher c = cipher(Cipher.ENCRYPT_MODE, key);
-            byte[] body = c.doFinal(plain);
+            // getEncoded may be the file key's own array: never overwrite it
+            byte[] body = cipher(Cipher.ENCRYPT_MODE, key).doFinal(fileKey.getEncoded());
             return List.of(new Stanza(TYPE, List.of(base64(salt), Integer.toString(workFactor)), body));
         } finally {
             Arrays.fill(key, (byte) 0);
-            Arrays.fill(plain, (byte) 0);
         }
     }
 
@@ -138,12 +136,8 @@ final class ScryptRecipient implements RecipientStanzaWriter, RecipientStanzaRea
         }
         byte[] key = derive(salt, logN);
         try {
-            byte[] fileKey = cipher(Cipher.DECRYPT_MODE, key).doFinal(body);
-            try {
-                return new FileKey(fileKey);
-            } finally {
-                Arrays.fill(fileKey, (byte) 0);
-            }
+            // the FileKey may keep this array: it is not overwritten here
+            return new FileKey(cipher(Cipher.DECRYPT_MODE, key).doFinal(body));
         } finally {
             Arrays.fill(key, (byte) 0);
         }

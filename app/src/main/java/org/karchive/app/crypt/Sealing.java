@@ -99,8 +99,8 @@ public final class Sealing {
     static ObjectWriter sealWith(String key, ObjectWriter raw, List<RecipientStanzaWriter> writers)
             throws IOException {
         try {
-            return new SealedWriter(raw, new StandardEncryptingChannelFactory()
-                    .newEncryptingChannel(new Unclosed(raw), writers));
+            Unclosed sink = new Unclosed(raw);
+            return new SealedWriter(raw, sink, new StandardEncryptingChannelFactory().newEncryptingChannel(sink, writers));
         } catch (GeneralSecurityException e) {
             raw.abort();
             throw new KeyException("cannot encrypt " + key + ": " + e.getMessage(), e);
@@ -250,6 +250,7 @@ public final class Sealing {
     private static final class Unclosed implements WritableByteChannel {
         private final ObjectWriter out;
         private boolean open = true;
+        long written;
 
         Unclosed(ObjectWriter out) {
             this.out = out;
@@ -258,6 +259,7 @@ public final class Sealing {
         @Override
         public int write(ByteBuffer src) throws IOException {
             int n = src.remaining();
+            written += n;
             if (src.hasArray()) {
                 out.write(src.array(), src.arrayOffset() + src.position(), n);
                 src.position(src.limit());
@@ -283,10 +285,12 @@ public final class Sealing {
     /** Encrypts into the raw writer; commit finishes the age file, then commits the raw object. */
     private static final class SealedWriter extends ObjectWriter {
         private final ObjectWriter raw;
+        private final Unclosed sink;
         private final WritableByteChannel enc;
 
-        SealedWriter(ObjectWriter raw, WritableByteChannel enc) {
+        SealedWriter(ObjectWriter raw, Unclosed sink, WritableByteChannel enc) {
             this.raw = raw;
+            this.sink = sink;
             this.enc = enc;
         }
 
@@ -307,7 +311,12 @@ public final class Sealing {
         public StoredObject commit() throws IOException {
             try {
                 enc.close();
-                return raw.commit();
+                StoredObject stored = raw.commit();
+                if (stored.size() != sink.written) {
+                    throw new IOException(stored.key() + ": store reports " + stored.size() + " bytes, wrote "
+                            + sink.written);
+                }
+                return stored;
             } catch (IOException | RuntimeException e) {
                 raw.abort();
                 throw e;

@@ -86,13 +86,15 @@ public final class ArchiveOperation {
         String host = hostname();
         List<String> notes = new ArrayList<>();
         boolean readable = repo.canRead();
-        if (!readable) {
+        if (!readable && !full) {
             if (parentArg != null) {
                 throw new org.karchive.app.crypt.KeyException("--parent needs --identity or --passphrase-file: "
                         + "the repository is encrypted");
             }
-            notes.add(NO_IDENTITY_NOTE);
-            listener.note(NO_IDENTITY_NOTE);
+            if (!repo.snapshotIds().isEmpty() || !repo.store().list("runs/").isEmpty()) {
+                notes.add(NO_IDENTITY_NOTE);
+                listener.note(NO_IDENTITY_NOTE);
+            }
         }
         SnapshotIndex parent = full || !readable ? null : findParent(paths, host, parentArg);
         Map<String, SnapshotIndex.ObjectRef> parentChunks = new java.util.HashMap<>();

@@ -354,6 +354,7 @@ public final class Repository {
         return seq -> {
             String key = chunkKey(id, seq);
             ObjectWriter w = objects.create(key);
+            long[] written = new long[1];
             return new ChunkSink.Upload() {
                 @Override
                 public String key() {
@@ -363,12 +364,13 @@ public final class Repository {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
                     w.write(b, off, len);
+                    written[0] += len;
                 }
 
                 @Override
                 public ChunkSink.StoredChunk commit() throws IOException {
                     StoredObject s = w.commit();
-                    return new ChunkSink.StoredChunk(s.key(), s.size(), s.sha256());
+                    return new ChunkSink.StoredChunk(s.key(), s.size(), s.sha256(), written[0]);
                 }
 
                 @Override
