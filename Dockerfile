@@ -27,5 +27,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends libssl3 && rm -
 RUN java -XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1 -XX:ArchiveClassesAtExit=/opt/karchive/karchive.jsa \
     -cp /opt/karchive/karchive.jar org.karchive.app.CdsTraining
 # Same JVM settings as ./karchive: memory stays flat whatever the data size.
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dkarchive.c1=true", "-XX:SharedArchiveFile=/opt/karchive/karchive.jsa", "-Xlog:cds=off", "-jar", "/opt/karchive/karchive.jar"]
+# 384m (the launcher uses 256m unless a passphrase is given): a passphrase-protected repository
+# needs 256 MiB of heap for one scrypt run.
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xmx384m", "-XX:TieredStopAtLevel=1", "-Dkarchive.c1=true", "-XX:SharedArchiveFile=/opt/karchive/karchive.jsa", "-Xlog:cds=off", "-jar", "/opt/karchive/karchive.jar"]
 CMD ["--help"]

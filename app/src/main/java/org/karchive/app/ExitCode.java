@@ -3,6 +3,7 @@ package org.karchive.app;
 import java.io.InterruptedIOException;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
+import org.karchive.app.crypt.KeyException;
 import org.karchive.app.kaapana.KaapanaAliveException;
 import org.karchive.format.FormatException;
 import picocli.CommandLine;
@@ -41,6 +42,9 @@ public enum ExitCode {
         }
         if (t instanceof KaapanaAliveException) {
             return FAILED;
+        }
+        if (t instanceof KeyException) {
+            return FAILED; // a missing or wrong key: nothing was decrypted, nothing is damaged
         }
         if (t instanceof FormatException) {
             return VERIFY_FAILED;

@@ -66,6 +66,101 @@ public final class ChunkReader {
         return decompress(new FrameRanges(source, key, table, frame), key);
     }
 
+    /**
+     * The tar stream of a chunk from frame {@code frame}, given the chunk's stored bytes from its
+     * very start (for sources that can only stream, such as encrypted chunks). The frames before
+     * {@code frame} are skipped by their zstd frame and block headers, without decompressing them;
+     * skippable frames are passed over and not counted.
+     */
+    public static InputStream openFromStart(InputStream chunk, String key, int frame) throws IOException {
+        if (frame < 0) {
+            throw new FormatException("chunk " + key + " has no frame " + frame);
+        }
+        InputStream in = new BufferedInputStream(chunk, 1 << 16);
+        try {
+            int skipped = 0;
+            while (skipped < frame) {
+                if (skipFrame(in, key, frame)) {
+                    skipped++;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+        return decompress(in, key);
+    }
+
+    /** zstd frame magic (RFC 8878 3.1.1). */
+    private static final int ZSTD_MAGIC = 0xFD2FB528;
+    /** Largest block a zstd frame may hold (RFC 8878 3.1.1.2.4). */
+    private static final int MAX_BLOCK = 128 << 10;
+
+    /** Skips one frame; true for a data frame, false for a skippable one. */
+    private static boolean skipFrame(InputStream in, String key, int wanted) throws IOException {
+        byte[] magic = in.readNBytes(4);
+        if (magic.length == 0) {
+            throw new FormatException("chunk " + key + " has no frame " + wanted);
+        }
+        if (magic.length < 4) {
+            throw new FormatException("chunk " + key + " ends inside a frame header");
+        }
+        int m = (magic[0] & 0xff) | (magic[1] & 0xff) << 8 | (magic[2] & 0xff) << 16 | (magic[3] & 0xff) << 24;
+        if ((m & 0xFFFFFFF0) == 0x184D2A50) {
+            long size = Integer.toUnsignedLong(readLe(in, 4, key));
+            skip(in, size, key);
+            return false;
+        }
+        if (m != ZSTD_MAGIC) {
+            throw new FormatException("chunk " + key + " is damaged: no zstd frame where one should start");
+        }
+        int fhd = readLe(in, 1, key);
+        if ((fhd & 0x08) != 0) {
+            throw new FormatException("chunk " + key + " is damaged: reserved bit set in a zstd frame header");
+        }
+        int fcsFlag = fhd >>> 6;
+        boolean singleSegment = (fhd & 0x20) != 0;
+        boolean checksum = (fhd & 0x04) != 0;
+        int dictIdSize = new int[] {0, 1, 2, 4}[fhd & 3];
+        int fcsSize = fcsFlag == 0 ? (singleSegment ? 1 : 0) : new int[] {0, 2, 4, 8}[fcsFlag];
+        skip(in, (singleSegment ? 0 : 1) + dictIdSize + fcsSize, key);
+        boolean last;
+        do {
+            int h = readLe(in, 3, key);
+            last = (h & 1) != 0;
+            int type = (h >>> 1) & 3;
+            int size = h >>> 3;
+            if (type == 3 || size > MAX_BLOCK) {
+                throw new FormatException("chunk " + key + " is damaged: invalid zstd block header");
+            }
+            skip(in, type == 1 ? 1 : size, key);
+        } while (!last);
+        if (checksum) {
+            skip(in, 4, key);
+        }
+        return true;
+    }
+
+    private static int readLe(InputStream in, int n, String key) throws IOException {
+        byte[] b = in.readNBytes(n);
+        if (b.length < n) {
+            throw new FormatException("chunk " + key + " ends inside a frame");
+        }
+        int v = 0;
+        for (int i = n - 1; i >= 0; i--) {
+            v = v << 8 | (b[i] & 0xff);
+        }
+        return v;
+    }
+
+    private static void skip(InputStream in, long n, String key) throws IOException {
+        try {
+            in.skipNBytes(n);
+        } catch (java.io.EOFException e) {
+            throw new FormatException("chunk " + key + " ends inside a frame");
+        }
+    }
+
     /** Most frames fetched by one range read of {@link #openAt}. */
     static final int MAX_RANGE_FRAMES = 16;
 

@@ -30,7 +30,14 @@ public interface ChunkSink {
         }
     }
 
-    /** A committed chunk: key, stored size and SHA-256 of the stored bytes. */
-    record StoredChunk(String key, long size, String sha256) {
+    /**
+     * A committed chunk: key, stored size and SHA-256 of the stored bytes, and how many bytes were
+     * written to the upload (equal to {@code size} unless the sink transforms what it stores, e.g.
+     * encrypts it).
+     */
+    record StoredChunk(String key, long size, String sha256, long written) {
+        public StoredChunk(String key, long size, String sha256) {
+            this(key, size, sha256, size);
+        }
     }
 }

@@ -13,14 +13,15 @@ public interface ChunkSource {
 
     /**
      * The decompressed tar stream of chunk {@code key} from the start of frame {@code frame}. The
-     * default reads the whole chunk from the start and discards what precedes the frame; sources
-     * that know the chunk's size use the seek table and a range read instead.
+     * default reads the chunk from its start and skips the frames before {@code frame} by their
+     * headers (without decompressing them); sources that know the chunk's size use the seek table
+     * and a range read instead.
      */
     default InputStream openTar(String key, int frame) throws IOException {
         if (frame == 0) {
             return ChunkReader.open(this, key);
         }
-        throw new FormatException("chunk " + key + ": this source cannot open frame " + frame);
+        return ChunkReader.openFromStart(open(key, 0, -1), key, frame);
     }
 
     /**

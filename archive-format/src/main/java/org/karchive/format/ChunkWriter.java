@@ -128,8 +128,8 @@ final class ChunkWriter {
         upload.write(table, 0, table.length);
         storedBytes += table.length;
         ChunkSink.StoredChunk stored = upload.commit();
-        if (stored.size() != storedBytes) {
-            throw new IOException("chunk " + upload.key() + ": store reports " + stored.size() + " bytes, wrote "
+        if (stored.written() != storedBytes) {
+            throw new IOException("chunk " + upload.key() + ": store reports " + stored.written() + " bytes, wrote "
                     + storedBytes);
         }
         return stored;

@@ -73,6 +73,29 @@ class ChunkFormatTest {
     }
 
     @Test
+    void streamingFromTheStartSkipsFramesByTheirHeaders() throws IOException {
+        Path root = tree(60, 100_000);
+        Archived a = archive(root, Archiver.Options.defaults().withFrameSize(64 << 10).withChunkSize(2 << 20));
+        for (String key : a.chunks().chunks.keySet()) {
+            SeekTable t = ChunkReader.seekTable(a.chunks(), key, a.chunks().chunks.get(key).length);
+            for (int f = 0; f < t.frames().size(); f++) {
+                byte[] viaTable;
+                try (InputStream in = ChunkReader.openAt(a.chunks(), key, t, f)) {
+                    viaTable = in.readAllBytes();
+                }
+                try (InputStream in = ChunkReader.openFromStart(
+                        new ByteArrayInputStream(a.chunks().chunks.get(key)), key, f)) {
+                    assertThat(in.readAllBytes()).isEqualTo(viaTable);
+                }
+            }
+            int past = t.frames().size() + 1;
+            assertThatThrownBy(() -> ChunkReader.openFromStart(
+                    new ByteArrayInputStream(a.chunks().chunks.get(key)), key, past))
+                    .isInstanceOf(FormatException.class).hasMessageContaining("has no frame");
+        }
+    }
+
+    @Test
     void aFileNeverSpansChunksAndBigFilesGetTheirOwn() throws IOException {
         Path root = tmp.resolve("src");
         Files.createDirectories(root);

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.karchive.app.ExitCode;
 import org.karchive.app.UsageException;
+import org.karchive.app.crypt.Keys;
 import org.karchive.app.kaapana.KaapanaDirs;
 import org.karchive.app.kaapana.Preflight;
 import org.karchive.app.ops.ArchiveOperation;
@@ -82,6 +83,12 @@ public final class ArchiveCommand extends BaseCommand {
     @Option(names = "--tag", paramLabel = "K=V", description = "Record a tag in the snapshot.")
     Map<String, String> tags = new LinkedHashMap<>();
 
+    @Option(names = "--encrypt-to", paramLabel = "RECIPIENT", split = ",",
+            description = "Encrypt with age to this X25519 recipient (age1...), or to every recipient in this file "
+                    + "(repeatable). The first archive makes the repository encrypted; an encrypted repository "
+                    + "accepts only encrypted snapshots.")
+    List<String> encryptTo = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         SnapshotIndex.Kaapana kaapanaInfo = null;
@@ -141,7 +148,8 @@ public final class ArchiveCommand extends BaseCommand {
             return dryRun(roots, excluded);
         }
         try (ObjectStore store = openStore(); Progress progress = new Progress(global(), "archive")) {
-            Repository repo = Repository.openOrCreate(store);
+            Repository repo = Repository.openOrCreate(store, keys(encryptTo));
+            byte[] hmacKey = global().hmacKeyFile == null ? null : Keys.hmacKey(global().hmacKeyFile);
             ArchiveOperation.Report rep = new ArchiveOperation(repo, opts, new ArchiveOperation.Listener() {
                 @Override
                 public void started(long estimatedBytes) {
@@ -162,7 +170,12 @@ public final class ArchiveCommand extends BaseCommand {
                 public void resuming(String runId, int chunks) {
                     out.warn("resuming interrupted run " + runId + ": reusing " + chunks + " uploaded chunk(s)");
                 }
-            }).run(roots, excluded, tags, full, parent, kaapanaInfo);
+
+                @Override
+                public void note(String text) {
+                    out.message("note: " + text);
+                }
+            }).withHmacKey(hmacKey).run(roots, excluded, tags, full, parent, kaapanaInfo);
             Archiver.Result r = rep.result();
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("snapshot", rep.snapshot());
@@ -177,6 +190,13 @@ public final class ArchiveCommand extends BaseCommand {
             doc.put("chunks", r.chunks().size());
             doc.put("manifestSha256", rep.manifestSha256());
             doc.put("indexSha256", rep.indexSha256());
+            doc.put("encrypted", repo.encrypted());
+            if (hmacKey != null) {
+                doc.put("hmac", org.karchive.app.repo.Repository.hmacKey(rep.snapshot()));
+            }
+            if (!rep.notes().isEmpty()) {
+                doc.put("notes", rep.notes());
+            }
             List<Map<String, String>> skipped = new ArrayList<>();
             for (Archiver.Skipped s : r.skipped()) {
                 skipped.add(Map.of("path", "/" + s.path(), "reason", s.reason()));
@@ -208,7 +228,7 @@ public final class ArchiveCommand extends BaseCommand {
             Repository repo = null; // without a repository everything would be read
             if (store != null) {
                 try {
-                    repo = Repository.open(store);
+                    repo = Repository.open(store, keys(encryptTo));
                 } catch (org.karchive.app.repo.RepositoryException e) {
                     repo = null;
                 }

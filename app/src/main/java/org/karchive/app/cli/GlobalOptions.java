@@ -44,4 +44,20 @@ public final class GlobalOptions {
             description = "Options file (default ~/.config/karchive/config.properties; env KARCHIVE_CONFIG). "
                     + "Every option can also come from KARCHIVE_<OPTION> in the environment.")
     public java.nio.file.Path config;
+
+    @Option(names = "--identity", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "age identity file (AGE-SECRET-KEY-1... lines, as age-keygen writes) to read an encrypted "
+                    + "repository with (repeatable; env KARCHIVE_IDENTITY).")
+    public java.util.List<java.nio.file.Path> identities = new java.util.ArrayList<>();
+
+    @Option(names = "--passphrase-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "File whose first line is the passphrase of a passphrase-protected repository (to create "
+                    + "one with archive, or to read one).")
+    public java.nio.file.Path passphraseFile;
+
+    @Option(names = "--hmac-key-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Secret key kept off the bucket: archive stores the HMAC-SHA256 of the snapshot index "
+                    + "(snapshots/<id>.json.hmac); restore, verify and ls refuse an index whose HMAC is missing or "
+                    + "wrong (exit 4).")
+    public java.nio.file.Path hmacKeyFile;
 }

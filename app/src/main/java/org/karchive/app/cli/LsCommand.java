@@ -28,7 +28,7 @@ public final class LsCommand extends BaseCommand {
             List<Map<String, Object>> docs = new ArrayList<>();
             StringBuilder text = new StringBuilder();
             boolean json = output().json();
-            String id = new Listing(openRepository(store)).list(snapshot,
+            String id = new Listing(openRepository(store), anchor(null)).list(snapshot,
                     Selection.of(path == null ? List.of() : List.of(path)), r -> {
                         if (json) {
                             docs.add(doc(r));

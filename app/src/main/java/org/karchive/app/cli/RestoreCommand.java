@@ -63,16 +63,22 @@ public final class RestoreCommand extends BaseCommand {
     @Parameters(paramLabel = "SNAPSHOT", arity = "0..1", description = "Snapshot id or prefix (default: latest).")
     String snapshot;
 
+    @Option(names = "--expect", paramLabel = "SHA256",
+            description = "The snapshot's index must have this SHA-256 (the \"index sha256\" archive printed, kept "
+                    + "outside the bucket); otherwise refuse it (exit 4) before anything is written.")
+    String expect;
+
     @Override
     public Integer call() throws Exception {
         Path target = where.inPlace ? Path.of("/") : where.target;
         Extractor.Options opts = Extractor.Options.defaults().withOverwrite(overwrite)
                 .withPreserveSetid(preserveSetid);
         Selection selection = Selection.of(paths, includes, excludes);
+        org.karchive.app.repo.IndexAnchor anchor = anchor(expect);
         try (ObjectStore store = openStore(); Progress progress = new Progress(global(), "restore")) {
             Repository repo = openRepository(store);
             String id = repo.resolve(snapshot);
-            SnapshotIndex idx = repo.readIndex(id);
+            SnapshotIndex idx = repo.readIndex(id, anchor);
             VolumeRemap remap = null;
             if (kaapanaRemap) {
                 remap = RemapPlanner.plan(repo, idx, selection, target.toAbsolutePath().normalize());
@@ -85,7 +91,7 @@ public final class RestoreCommand extends BaseCommand {
                     public void restored(org.karchive.format.ManifestRecord r) {
                         progress.step(r.size(), r.path());
                     }
-                }).withMapper(remap).withDryRun(dryRun).run(id, target, selection);
+                }).withMapper(remap).withDryRun(dryRun).withAnchor(anchor).run(id, target, selection);
             } catch (RestoreConflictException e) {
                 if (kaapanaRemap || idx.kaapana() != null) {
                     throw new FreshInstallConflictException(e);

@@ -33,6 +33,11 @@ public final class VerifyCommand extends BaseCommand {
     @Parameters(paramLabel = "SNAPSHOT", arity = "0..1", description = "Snapshot id or prefix (default: latest).")
     String snapshot;
 
+    @Option(names = "--expect", paramLabel = "SHA256",
+            description = "The snapshot's index must have this SHA-256 (the \"index sha256\" archive printed, kept "
+                    + "outside the bucket); otherwise refuse it (exit 4) before anything is checked.")
+    String expect;
+
     @Override
     public Integer call() throws Exception {
         VerifyOperation.Mode m = VerifyOperation.Mode.FULL;
@@ -43,6 +48,7 @@ public final class VerifyCommand extends BaseCommand {
             m = VerifyOperation.Mode.LOCAL;
             local = mode.local;
         }
+        org.karchive.app.repo.IndexAnchor anchor = anchor(expect);
         try (ObjectStore store = openStore(); Progress progress = new Progress(global(), "verify")) {
             VerifyOperation.Report rep = new VerifyOperation(openRepository(store), new VerifyOperation.Listener() {
                 @Override
@@ -54,7 +60,7 @@ public final class VerifyCommand extends BaseCommand {
                 public void progress(long bytes, String what) {
                     progress.step(bytes, what);
                 }
-            }).run(snapshot, m, local);
+            }).withAnchor(anchor).run(snapshot, m, local);
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("snapshot", rep.snapshot());
             doc.put("ok", rep.ok());

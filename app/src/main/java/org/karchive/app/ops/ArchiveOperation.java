@@ -28,7 +28,7 @@ public final class ArchiveOperation {
 
     /** What a run produced, for the renderers. */
     public record Report(String snapshot, Archiver.Result result, long storedBytes, String manifestSha256,
-                         String indexSha256, String parent) {
+                         String indexSha256, String parent, List<String> notes) {
     }
 
     /** Archive events for the command line. */
@@ -40,16 +40,32 @@ public final class ArchiveOperation {
         /** An interrupted run is being resumed; its committed chunks will be reused. */
         default void resuming(String runId, int chunks) {
         }
+
+        /** Something the user should know about this run (also in the report). */
+        default void note(String text) {
+        }
     }
+
+    /** Why an encrypted repository without a key to read with gets a full archive. */
+    static final String NO_IDENTITY_NOTE = "the repository is encrypted and no --identity or --passphrase-file was "
+            + "given: the parent snapshot and interrupted runs cannot be read, so this is a full archive (every file "
+            + "is read and uploaded)";
 
     private final Repository repo;
     private final Archiver.Options options;
     private final Listener listener;
+    private byte[] hmacKey;
 
     public ArchiveOperation(Repository repo, Archiver.Options options, Listener listener) {
         this.repo = repo;
         this.options = options;
         this.listener = listener;
+    }
+
+    /** Also writes the HMAC-SHA256 of the index with this key (kept off the bucket); null: none. */
+    public ArchiveOperation withHmacKey(byte[] key) {
+        this.hmacKey = key;
+        return this;
     }
 
     /**
@@ -68,7 +84,19 @@ public final class ArchiveOperation {
         String id = Repository.newSnapshotId(now);
         List<String> paths = roots.stream().map(Path::toString).toList();
         String host = hostname();
-        SnapshotIndex parent = full ? null : findParent(paths, host, parentArg);
+        List<String> notes = new ArrayList<>();
+        boolean readable = repo.canRead();
+        if (!readable && !full) {
+            if (parentArg != null) {
+                throw new org.karchive.app.crypt.KeyException("--parent needs --identity or --passphrase-file: "
+                        + "the repository is encrypted");
+            }
+            if (!repo.snapshotIds().isEmpty() || !repo.store().list("runs/").isEmpty()) {
+                notes.add(NO_IDENTITY_NOTE);
+                listener.note(NO_IDENTITY_NOTE);
+            }
+        }
+        SnapshotIndex parent = full || !readable ? null : findParent(paths, host, parentArg);
         Map<String, SnapshotIndex.ObjectRef> parentChunks = new java.util.HashMap<>();
         if (parent != null) {
             for (SnapshotIndex.ObjectRef c : parent.chunks()) {
@@ -99,21 +127,27 @@ public final class ArchiveOperation {
             }
         };
         listener.started(parent == null ? -1 : parent.totals().bytes());
-        RunJournal.Resumable resumable = RunJournal.findResumable(repo.store(), paths, host);
+        RunJournal.Resumable resumable = readable ? RunJournal.findResumable(repo.objects(), paths, host) : null;
         Map<String, SnapshotIndex.ObjectRef> knownChunks = new java.util.HashMap<>(parentChunks);
         List<ReuseSource> reuse = new ArrayList<>();
         if (resumable != null) {
-            RunJournal.abortPending(repo.store(), resumable);
+            RunJournal.abortPending(repo.objects(), resumable);
             for (RunJournal.Done d : resumable.chunks()) {
                 knownChunks.put(d.key(), new SnapshotIndex.ObjectRef(d.key(), d.size(), d.sha256()));
             }
-            reuse.add(resumable.records(repo.store()));
+            reuse.add(resumable.records(repo.objects()));
             listener.resuming(resumable.run().id(), resumable.chunks().size());
         }
-        ObjectWriter manifestOut = repo.store().create(Repository.manifestKey(id));
+        ObjectWriter manifestOut = repo.objects().create(Repository.manifestKey(id));
         Archiver.Result result;
         StoredObject manifest;
-        RunJournal journal = RunJournal.start(repo.store(), id, paths, host);
+        RunJournal journal;
+        try {
+            journal = RunJournal.start(repo.objects(), id, paths, host);
+        } catch (IOException | RuntimeException e) {
+            manifestOut.abort();
+            throw e;
+        }
         try (journal; ManifestReader parentRecords = parent == null ? null
                 : RestoreOperation.openManifest(repo, parent)) {
             ManifestWriter mw = new ManifestWriter(manifestOut, id, 3);
@@ -154,12 +188,12 @@ public final class ArchiveOperation {
                 new SnapshotIndex.Totals(result.files(), result.dirs(), result.symlinks(), result.hardlinks(),
                         result.bytes(), result.newBytes(), stored, result.records(), result.skippedCount()),
                 new SnapshotIndex.ObjectRef(manifest.key(), manifest.size(), manifest.sha256()), chunks, kaapana);
-        StoredObject index = repo.writeIndex(idx);
+        String indexSha256 = repo.commitIndex(idx, hmacKey);
         journal.finished();
         if (resumable != null) {
-            RunJournal.retire(repo.store(), resumable);
+            RunJournal.retire(repo.objects(), resumable);
         }
-        return new Report(id, result, stored, manifest.sha256(), index.sha256(), idx.parent());
+        return new Report(id, result, stored, manifest.sha256(), indexSha256, idx.parent(), List.copyOf(notes));
     }
 
     /** What an archive would do, from a walk alone: nothing is read or written. */
@@ -171,7 +205,8 @@ public final class ArchiveOperation {
     public Plan plan(List<Path> roots, Predicate<String> excluded, boolean full, String parentArg)
             throws IOException {
         List<String> paths = roots.stream().map(Path::toString).toList();
-        SnapshotIndex parent = full || repo == null ? null : findParent(paths, hostname(), parentArg);
+        SnapshotIndex parent = full || repo == null || !repo.canRead() ? null
+                : findParent(paths, hostname(), parentArg);
         long[] n = new long[6];
         List<Archiver.Skipped> skipped = new ArrayList<>();
         try (ManifestReader parentRecords = parent == null ? null : RestoreOperation.openManifest(repo, parent)) {

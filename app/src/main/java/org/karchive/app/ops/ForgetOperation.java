@@ -26,6 +26,7 @@ public final class ForgetOperation {
             for (Retention.Decision d : decisions) {
                 if (!d.keep()) {
                     repo.store().delete(Repository.indexKey(d.item().id()));
+                    repo.store().delete(Repository.hmacKey(d.item().id()));
                 }
             }
         }

@@ -49,7 +49,9 @@ public final class PruneOperation {
         for (ObjectStore.ObjectInfo o : store.list("runs/")) {
             RunJournal.Run r;
             try {
-                r = Json.MAPPER.readValue(store.getBytes(o.key()), RunJournal.Run.class);
+                r = Json.MAPPER.readValue(repo.objects().getBytes(o.key()), RunJournal.Run.class);
+            } catch (org.karchive.app.crypt.KeyException e) {
+                throw e;
             } catch (IOException e) {
                 continue;
             }
@@ -80,6 +82,23 @@ public final class PruneOperation {
                 }
             }
             deleted.addAll(deadMarkers);
+            // HMAC sidecars whose index is gone (forgotten, or a run that died before its commit)
+            Set<String> indexes = new HashSet<>();
+            List<ObjectStore.ObjectInfo> hmacs = new ArrayList<>();
+            for (ObjectStore.ObjectInfo o : store.list("snapshots/")) {
+                if (o.key().endsWith(".hmac")) {
+                    hmacs.add(o);
+                } else {
+                    indexes.add(o.key());
+                }
+            }
+            for (ObjectStore.ObjectInfo o : hmacs) {
+                String index = o.key().substring(0, o.key().length() - ".hmac".length());
+                if (!indexes.contains(index) && o.lastModified().isBefore(cutoff)) {
+                    deleted.add(o.key());
+                    bytes += o.size();
+                }
+            }
             for (ObjectStore.PendingUpload u : store.listPendingUploads("")) {
                 if (u.initiated() != null && u.initiated().isBefore(cutoff) && !referenced.contains(u.key())) {
                     aborted.add(u.key());

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.karchive.app.repo.IndexAnchor;
 import org.karchive.app.repo.Repository;
 import org.karchive.app.repo.SnapshotIndex;
 import org.karchive.format.EntryType;
@@ -44,33 +45,41 @@ public final class RestoreOperation {
     private final Extractor.Listener listener;
     private final Extractor.PathMapper mapper;
     private final boolean dryRun;
+    private final IndexAnchor anchor;
 
     public RestoreOperation(Repository repo, Extractor.Options options, Extractor.Listener listener) {
-        this(repo, options, listener, Extractor.PathMapper.IDENTITY, false);
+        this(repo, options, listener, Extractor.PathMapper.IDENTITY, false, IndexAnchor.NONE);
     }
 
     private RestoreOperation(Repository repo, Extractor.Options options, Extractor.Listener listener,
-                             Extractor.PathMapper mapper, boolean dryRun) {
+                             Extractor.PathMapper mapper, boolean dryRun, IndexAnchor anchor) {
         this.repo = repo;
         this.options = options;
         this.listener = listener;
         this.mapper = mapper;
         this.dryRun = dryRun;
+        this.anchor = anchor;
     }
 
     /** The same restore, writing each stored path where {@code m} says (null: unchanged). */
     public RestoreOperation withMapper(Extractor.PathMapper m) {
-        return new RestoreOperation(repo, options, listener, m == null ? Extractor.PathMapper.IDENTITY : m, dryRun);
+        return new RestoreOperation(repo, options, listener, m == null ? Extractor.PathMapper.IDENTITY : m, dryRun,
+                anchor);
     }
 
     /** The same restore that only validates and counts (conflicts included) and writes nothing. */
     public RestoreOperation withDryRun(boolean v) {
-        return new RestoreOperation(repo, options, listener, mapper, v);
+        return new RestoreOperation(repo, options, listener, mapper, v, anchor);
+    }
+
+    /** The same restore, refusing a snapshot whose index does not match {@code a} before anything is written. */
+    public RestoreOperation withAnchor(IndexAnchor a) {
+        return new RestoreOperation(repo, options, listener, mapper, dryRun, a);
     }
 
     public Report run(String snapshotArg, Path target, Selection selection) throws IOException {
         String id = repo.resolve(snapshotArg);
-        SnapshotIndex idx = repo.readIndex(id);
+        SnapshotIndex idx = repo.readIndex(id, anchor);
         Path root = target.toAbsolutePath().normalize();
         Plan plan = plan(idx, root, selection);
         if (plan.entries() == 0) {
@@ -221,11 +230,15 @@ public final class RestoreOperation {
         }
     }
 
-    /** Opens a snapshot's manifest, checking its stored SHA-256 against the index as it streams. */
+    /**
+     * Opens a snapshot's manifest, checking its stored bytes (ciphertext in an encrypted
+     * repository) against the size and SHA-256 in the index as they stream, under the decryption.
+     */
     public static ManifestReader openManifest(Repository repo, SnapshotIndex idx) throws IOException {
-        InputStream raw = repo.store().get(idx.manifest().key());
-        return new ManifestReader(new CheckedStream(raw, idx.manifest().key(), idx.manifest().size(),
-                idx.manifest().sha256()), idx.manifest().key());
+        String key = idx.manifest().key();
+        InputStream raw = repo.store().get(key);
+        InputStream checked = new CheckedStream(raw, key, idx.manifest().size(), idx.manifest().sha256());
+        return new ManifestReader(repo.sealing().open(key, checked), key);
     }
 
     /** Hashes a stream as it is read and fails at its end when size or SHA-256 differ. */

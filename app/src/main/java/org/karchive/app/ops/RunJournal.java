@@ -238,6 +238,8 @@ final class RunJournal implements AutoCloseable {
             Run r;
             try {
                 r = Json.MAPPER.readValue(store.getBytes(markers.get(i).key()), Run.class);
+            } catch (org.karchive.app.crypt.KeyException e) {
+                throw e;
             } catch (IOException e) {
                 continue;
             }
