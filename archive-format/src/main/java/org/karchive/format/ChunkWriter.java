@@ -29,7 +29,7 @@ final class ChunkWriter {
     private long tarBytes;
     private long storedBytes;
 
-    private record Pending(Future<byte[]> data, int rawSize) {
+    private record Pending(Future<FrameCompressor.Compressed> data, int rawSize, byte[] raw) {
     }
 
     ChunkWriter(ChunkSink.Upload upload, FrameCompressor compressor, int frameSize) {
@@ -37,7 +37,7 @@ final class ChunkWriter {
         this.compressor = compressor;
         this.frameSize = frameSize;
         this.maxPending = compressor.threads() * 2;
-        this.buf = new byte[frameSize];
+        this.buf = compressor.rawBuffer(frameSize);
         this.tar = new TarWriter(new OutputStream() {
             @Override
             public void write(int b) throws IOException {
@@ -92,9 +92,9 @@ final class ChunkWriter {
         if (fill == 0) {
             return;
         }
-        pending.add(new Pending(compressor.compress(buf, fill), fill));
+        pending.add(new Pending(compressor.compress(buf, fill), fill, buf));
         framesStarted++;
-        buf = new byte[frameSize];
+        buf = compressor.rawBuffer(frameSize);
         fill = 0;
         while (pending.size() > maxPending) {
             drainOne();
@@ -103,7 +103,7 @@ final class ChunkWriter {
 
     private void drainOne() throws IOException {
         Pending p = pending.removeFirst();
-        byte[] z;
+        FrameCompressor.Compressed z;
         try {
             z = p.data().get();
         } catch (InterruptedException e) {
@@ -112,9 +112,11 @@ final class ChunkWriter {
         } catch (ExecutionException e) {
             throw new IOException("compression failed: " + e.getCause(), e.getCause());
         }
-        upload.write(z, 0, z.length);
-        storedBytes += z.length;
-        frames.add(new SeekTable.Frame(z.length, p.rawSize()));
+        compressor.releaseRaw(p.raw());
+        upload.write(z.data(), 0, z.length());
+        compressor.release(z);
+        storedBytes += z.length();
+        frames.add(new SeekTable.Frame(z.length(), p.rawSize()));
     }
 
     /** Ends the tar stream, flushes every frame, appends the seek table and commits the chunk. */
@@ -124,6 +126,8 @@ final class ChunkWriter {
         while (!pending.isEmpty()) {
             drainOne();
         }
+        compressor.releaseRaw(buf);
+        buf = new byte[0];
         byte[] table = new SeekTable(frames).encode();
         upload.write(table, 0, table.length);
         storedBytes += table.length;

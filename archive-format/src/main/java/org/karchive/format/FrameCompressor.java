@@ -2,7 +2,7 @@ package org.karchive.format;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
-import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -17,6 +17,13 @@ public final class FrameCompressor implements AutoCloseable {
     private final int threads;
     private final int level;
     private final ThreadLocal<ZstdCompressCtx> ctx;
+    /** Frame-sized buffers handed back after use: archiving allocates a few, not ~10 MB per frame. */
+    private final ConcurrentLinkedQueue<byte[]> rawBuffers = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<byte[]> outBuffers = new ConcurrentLinkedQueue<>();
+
+    /** A compressed frame: {@code length} bytes of {@code data}, a buffer to {@link #release} after use. */
+    public record Compressed(byte[] data, int length) {
+    }
 
     public FrameCompressor(int threads, int level) {
         this.threads = Math.max(1, threads);
@@ -40,13 +47,38 @@ public final class FrameCompressor implements AutoCloseable {
         return threads;
     }
 
+    /** A buffer of at least {@code size} bytes for raw frame data, reused when one is free. */
+    byte[] rawBuffer(int size) {
+        return take(rawBuffers, size);
+    }
+
+    /** Returns a raw buffer once the frame compressed from it is done. */
+    void releaseRaw(byte[] b) {
+        rawBuffers.offer(b);
+    }
+
+    /** Returns the buffer of a compressed frame once its bytes are written. */
+    void release(Compressed c) {
+        outBuffers.offer(c.data());
+    }
+
+    private static byte[] take(ConcurrentLinkedQueue<byte[]> pool, int size) {
+        byte[] b;
+        while ((b = pool.poll()) != null) {
+            if (b.length >= size) {
+                return b;
+            }
+        }
+        return new byte[size];
+    }
+
     /** Compresses {@code len} bytes of {@code raw} into one frame, asynchronously. */
-    public Future<byte[]> compress(byte[] raw, int len) {
+    public Future<Compressed> compress(byte[] raw, int len) {
         return pool.submit(() -> {
             ZstdCompressCtx c = ctx.get();
-            byte[] dst = new byte[(int) Zstd.compressBound(len)];
+            byte[] dst = take(outBuffers, (int) Zstd.compressBound(len));
             int n = c.compressByteArray(dst, 0, dst.length, raw, 0, len);
-            return Arrays.copyOf(dst, n);
+            return new Compressed(dst, n);
         });
     }
 

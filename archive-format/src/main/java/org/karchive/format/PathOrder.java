@@ -16,7 +16,20 @@ public final class PathOrder {
     public static final Comparator<String> COMPARATOR = PathOrder::compare;
 
     public static int compare(String a, String b) {
-        return compare(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+        // UTF-8 byte order is code point order, which is UTF-16 order unless a surrogate is involved:
+        // compare chars without encoding, and encode only for such a pair
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                if (Character.isSurrogate(x) || Character.isSurrogate(y)) {
+                    return compare(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+                }
+                return Integer.compare(x == '/' ? 0 : x, y == '/' ? 0 : y);
+            }
+        }
+        return Integer.compare(a.length(), b.length());
     }
 
     public static int compare(byte[] a, byte[] b) {

@@ -21,6 +21,7 @@ abstract class AbstractS3Store implements ObjectStore {
     protected final Retrier retrier;
     protected final S3Errors errors;
     private final ExecutorService uploads;
+    private final PartBuffers partBuffers;
     private MultipartApi multipart;
 
     AbstractS3Store(S3Location location, StoreConfig config, String endpointForMessages) {
@@ -36,6 +37,7 @@ abstract class AbstractS3Store implements ObjectStore {
             return t;
         };
         this.uploads = Executors.newCachedThreadPool(tf);
+        this.partBuffers = new PartBuffers(config.partsInFlight() + 1);
     }
 
     /** Sets the multipart API, optionally wrapped by a test decorator. Called once by subclasses. */
@@ -53,7 +55,7 @@ abstract class AbstractS3Store implements ObjectStore {
         Keys.check(key);
         long partSize = MultipartWriter.partSizeFor(config.partSize(), expectedSize);
         return new MultipartWriter(multipart, location.keyOf(key), key, partSize, config.partsInFlight(), retrier,
-                uploads);
+                uploads, partBuffers);
     }
 
     /** One ranged GET as {@link #get} describes it, without resuming. */

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -47,7 +46,7 @@ public final class MultipartWriter extends ObjectWriter {
     private final ExecutorService executor;
     private final MessageDigest sha256;
     private final Semaphore slots;
-    private final ConcurrentLinkedQueue<byte[]> freeBuffers = new ConcurrentLinkedQueue<>();
+    private final PartBuffers freeBuffers;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final MultipartApi.CompletedPart[] done;
 
@@ -65,6 +64,12 @@ public final class MultipartWriter extends ObjectWriter {
      */
     public MultipartWriter(MultipartApi api, String key, String storeKey, long partSize, int partsInFlight,
             Retrier retrier, ExecutorService executor) {
+        this(api, key, storeKey, partSize, partsInFlight, retrier, executor, new PartBuffers(partsInFlight + 1));
+    }
+
+    /** As above, taking part buffers from (and returning them to) a pool shared with other uploads. */
+    MultipartWriter(MultipartApi api, String key, String storeKey, long partSize, int partsInFlight,
+            Retrier retrier, ExecutorService executor, PartBuffers buffers) {
         if (partSize < 1 || partSize > StoreConfig.MAX_PART_SIZE) {
             throw new IllegalArgumentException("part size out of range: " + partSize);
         }
@@ -75,6 +80,7 @@ public final class MultipartWriter extends ObjectWriter {
         this.partsInFlight = partsInFlight;
         this.retrier = retrier;
         this.executor = executor;
+        this.freeBuffers = buffers;
         this.slots = new Semaphore(partsInFlight);
         this.done = new MultipartApi.CompletedPart[StoreConfig.MAX_PARTS + 1];
         try {
@@ -140,8 +146,12 @@ public final class MultipartWriter extends ObjectWriter {
     }
 
     private void grow() {
-        int next = (int) Math.min(partSize, Math.max(FIRST_BUFFER, (long) buf.length * 2));
-        byte[] nb = new byte[next];
+        // small objects get small buffers; a part-sized one is taken as soon as one is idle
+        byte[] nb = freeBuffers.poll(partSize);
+        if (nb == null) {
+            int next = (int) Math.min(partSize, Math.max(FIRST_BUFFER, (long) buf.length * 2));
+            nb = new byte[next];
+        }
         System.arraycopy(buf, 0, nb, 0, pos);
         buf = nb;
     }
@@ -167,8 +177,7 @@ public final class MultipartWriter extends ObjectWriter {
             slots.release();
             throw new StoreException("store is closed; cannot upload " + storeKey, e);
         }
-        byte[] next = freeBuffers.poll();
-        buf = next != null ? next : new byte[partSize];
+        buf = freeBuffers.take(partSize);
         pos = 0;
     }
 
@@ -183,7 +192,7 @@ public final class MultipartWriter extends ObjectWriter {
         } catch (Throwable t) {
             failure.compareAndSet(null, t);
         } finally {
-            freeBuffers.offer(data);
+            freeBuffers.give(data);
             slots.release();
         }
     }
@@ -379,7 +388,9 @@ public final class MultipartWriter extends ObjectWriter {
     }
 
     private void release() {
+        if (buf.length == partSize) {
+            freeBuffers.give(buf);
+        }
         buf = new byte[0];
-        freeBuffers.clear();
     }
 }
