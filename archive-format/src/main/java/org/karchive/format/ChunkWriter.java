@@ -21,6 +21,9 @@ final class ChunkWriter {
     private final int frameSize;
     private final int maxPending;
     private final Deque<Pending> pending = new ArrayDeque<>();
+    /** Frames handed to the writer thread and not yet written (at most {@link #MAX_WRITES}). */
+    private final Deque<Future<?>> writes = new ArrayDeque<>();
+    private static final int MAX_WRITES = 3;
     private final List<SeekTable.Frame> frames = new ArrayList<>();
     private final TarWriter tar;
     private byte[] buf;
@@ -113,10 +116,42 @@ final class ChunkWriter {
             throw new IOException("compression failed: " + e.getCause(), e.getCause());
         }
         compressor.releaseRaw(p.raw());
-        upload.write(z.data(), 0, z.length());
-        compressor.release(z);
         storedBytes += z.length();
         frames.add(new SeekTable.Frame(z.length(), p.rawSize()));
+        // the store write (a disk write, or waiting for a free upload slot) overlaps with reading
+        // and compressing the next frames
+        writes.add(compressor.write(() -> {
+            upload.write(z.data(), 0, z.length());
+            compressor.release(z);
+            return null;
+        }));
+        while (writes.size() > MAX_WRITES) {
+            awaitWrite(writes.removeFirst());
+        }
+    }
+
+    private static void awaitWrite(Future<?> f) throws IOException {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while storing");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException("storing a frame failed: " + c, c);
+        }
+    }
+
+    private void awaitWrites() throws IOException {
+        while (!writes.isEmpty()) {
+            awaitWrite(writes.removeFirst());
+        }
     }
 
     /** Ends the tar stream, flushes every frame, appends the seek table and commits the chunk. */
@@ -126,6 +161,7 @@ final class ChunkWriter {
         while (!pending.isEmpty()) {
             drainOne();
         }
+        awaitWrites();
         compressor.releaseRaw(buf);
         buf = new byte[0];
         byte[] table = new SeekTable(frames).encode();
@@ -144,6 +180,23 @@ final class ChunkWriter {
             p.data().cancel(true);
         }
         pending.clear();
+        // the upload is not thread-safe: stop the writer's work on it before aborting it. A cancelled
+        // future does not wait for its running task, so wait for a no-op queued behind them all.
+        for (Future<?> f : writes) {
+            f.cancel(true);
+        }
+        writes.clear();
+        boolean interrupted = Thread.interrupted();
+        try {
+            compressor.write(() -> null).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | java.util.concurrent.TimeoutException
+                 | java.util.concurrent.RejectedExecutionException e) {
+            // the writer is gone or stuck; abort anyway
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
         upload.abort();
     }
 }

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FrameCompressor implements AutoCloseable {
     private final ExecutorService pool;
+    /** One thread that hands compressed frames to the store, in order, off the reading thread. */
+    private final ExecutorService writer;
     private final int threads;
     private final int level;
     private final ThreadLocal<ZstdCompressCtx> ctx;
@@ -31,6 +33,11 @@ public final class FrameCompressor implements AutoCloseable {
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(this.threads, r -> {
             Thread t = new Thread(r, "karchive-zstd-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "karchive-store-writer");
             t.setDaemon(true);
             return t;
         });
@@ -82,8 +89,14 @@ public final class FrameCompressor implements AutoCloseable {
         });
     }
 
+    /** Runs a store write on the writer thread; writes run one at a time in submission order. */
+    Future<?> write(java.util.concurrent.Callable<Void> w) {
+        return writer.submit(w);
+    }
+
     @Override
     public void close() {
+        writer.shutdownNow();
         pool.shutdownNow();
     }
 }

@@ -1,9 +1,7 @@
 package org.karchive.format;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Native;
-import java.util.Map;
 
 /**
  * The few libc calls the JDK does not offer: lseek(SEEK_DATA/SEEK_HOLE) to find holes, and
@@ -19,7 +17,7 @@ final class LibC {
     static final int AT_SYMLINK_NOFOLLOW = 0x100;
     static final long UTIME_OMIT = (1L << 30) - 2L;
 
-    interface Api extends Library {
+    interface Api {
         int open(String path, int flags);
 
         long lseek(int fd, long offset, int whence);
@@ -63,9 +61,77 @@ final class LibC {
             return null;
         }
         try {
-            return Native.load("c", Api.class, Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
+            Native.register(Direct.class, com.sun.jna.NativeLibrary.getInstance("c"));
+            return new DirectApi();
         } catch (Throwable t) {
             return null;
+        }
+    }
+
+    /**
+     * JNA direct mapping (static natives bound once): several times cheaper per call than an
+     * interface proxy, which matters at a few calls per restored file. Paths go as NUL-terminated
+     * UTF-8 bytes.
+     */
+    static final class Direct {
+        static native int open(byte[] path, int flags);
+
+        static native long lseek(int fd, long offset, int whence);
+
+        static native int close(int fd);
+
+        static native int utimensat(int dirfd, byte[] path, long[] times, int flags);
+
+        static native int openat(int dirfd, byte[] path, int flags, int mode) throws LastErrorException;
+
+        static native int mkdirat(int dirfd, byte[] path, int mode) throws LastErrorException;
+
+        static native int unlinkat(int dirfd, byte[] path, int flags) throws LastErrorException;
+
+        private Direct() {
+        }
+    }
+
+    private static byte[] c(String s) {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return java.util.Arrays.copyOf(b, b.length + 1);
+    }
+
+    /** {@link Api} over the direct mapping. */
+    private static final class DirectApi implements Api {
+        @Override
+        public int open(String path, int flags) {
+            return Direct.open(c(path), flags);
+        }
+
+        @Override
+        public long lseek(int fd, long offset, int whence) {
+            return Direct.lseek(fd, offset, whence);
+        }
+
+        @Override
+        public int close(int fd) {
+            return Direct.close(fd);
+        }
+
+        @Override
+        public int utimensat(int dirfd, String path, long[] times, int flags) {
+            return Direct.utimensat(dirfd, c(path), times, flags);
+        }
+
+        @Override
+        public int openat(int dirfd, String path, int flags, int mode) {
+            return Direct.openat(dirfd, c(path), flags, mode);
+        }
+
+        @Override
+        public int mkdirat(int dirfd, String path, int mode) {
+            return Direct.mkdirat(dirfd, c(path), mode);
+        }
+
+        @Override
+        public int unlinkat(int dirfd, String path, int flags) {
+            return Direct.unlinkat(dirfd, c(path), flags);
         }
     }
 

@@ -221,6 +221,30 @@ final class TarReader implements AutoCloseable {
     }
 
     /**
+     * Zero bytes of a sparse entry's hole from the current position up to the next data segment
+     * (or the end), 0 when the position is in data or the entry is not sparse. Lets a reader skip
+     * the hole with {@link #skipHole} instead of reading zeros.
+     */
+    long holeAhead() {
+        if (current == null || current.type() != EntryType.FILE || segments == null) {
+            return 0;
+        }
+        while (segment < segments.length / 2 && logical >= segments[2 * segment] + segments[2 * segment + 1]) {
+            segment++;
+        }
+        long next = segment < segments.length / 2 ? segments[2 * segment] : current.size();
+        return Math.max(0, next - logical);
+    }
+
+    /** Moves over {@code n <= holeAhead()} bytes of a hole. */
+    void skipHole(long n) {
+        if (n < 0 || n > holeAhead()) {
+            throw new IllegalArgumentException("not a hole: " + n + " bytes at " + logical);
+        }
+        logical += n;
+    }
+
+    /**
      * After {@link #next()} returned null: at most {@link #MAX_END_PADDING} zero bytes (a tar
      * record's padding) may follow the end-of-archive blocks, and nothing else.
      */
