@@ -186,7 +186,7 @@ def main():
             return "n/a"
 
     lines = []
-    lines.append(f"## {mode}: {nfiles} files, {size / 1e9:.2f} GB, {a.rounds} round(s), medians\n")
+    lines.append(f"## Results, {mode}: {nfiles} files, {size / 1e9:.2f} GB, {a.rounds} round(s), medians\n")
     lines.append(f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `bench/run "
                  + (f"--files {a.files}" if a.files else f"--scale {a.scale}") + f" --rounds {a.rounds}`"
                  + (f", KARCHIVE_JAVA_OPTS=`{a.java_opts}`" if a.java_opts else "") + ".\n")
@@ -207,7 +207,10 @@ def main():
         lines.append(f"| {md(title)} | {ratio:.2f} | {'' if target is None else f'≤ {target}'} | {met} |")
     rss = med["archive file:// karchive"].rss_mb
     limit = 400 if a.files else 300
-    lines.append(f"| peak RSS of karchive archive | {rss:.0f} MB | ≤ {limit} MB | {'yes' if rss <= limit else '**no**'} |")
+    lines.append(f"| peak RSS of karchive archive (to file://) | {rss:.0f} MB | ≤ {limit} MB | {'yes' if rss <= limit else '**no**'} |")
+    if "archive s3:// karchive" in med:
+        lines.append(f"| peak RSS of karchive archive to s3:// (16 MiB parts, 4 in flight) | "
+                     f"{med['archive s3:// karchive'].rss_mb:.0f} MB | | |")
     table = "\n".join(lines) + "\n"
     print("\n" + table)
     header = "# karchive benchmarks\n\nProduced by `bench/run` (see bench/bench.py); each section is one run.\n\n"
