@@ -89,10 +89,6 @@ class S3SoakTest {
      * is proved by MultipartUnitsTest.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("product bug found by this test: restore fails with exit 4 'Unable to parse int"
-            + " from string value: 6442450944' - commons-compress 1.28 parses GNU.sparse.realsize of a sparse"
-            + " entry as an int, so a sparse file of 2 GiB or more archives but cannot be restored by karchive;"
-            + " the fix belongs in Extractor.java, which is being rewritten")
     void sixGibFileRoundTripsThroughS3() throws Exception {
         Path src = tmp.resolve("big");
         Files.createDirectories(src);

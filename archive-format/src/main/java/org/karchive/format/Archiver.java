@@ -95,6 +95,7 @@ public final class Archiver {
     private long skippedCount;
     private final byte[] buf = new byte[1 << 20];
     private final byte[] zeros = new byte[1 << 16];
+    private final MessageDigest fileSha = Sha256.newDigest();
 
     public Archiver(Options options, Listener listener) {
         this.options = options;
@@ -275,7 +276,8 @@ public final class Archiver {
             int offset = w.currentOffset();
             w.tar().writeHeader(new TarHeader(e.path(), EntryType.FILE, e.mode(), e.uid(), e.gid(), user, group,
                     e.mtimeNs(), null, dataSize, sparse, size), map);
-            MessageDigest sha = Sha256.newDigest();
+            MessageDigest sha = fileSha; // digest() below resets it for the next file
+            sha.reset();
             boolean changed;
             if (sparse == null) {
                 changed = copy(ch, 0, size, w, sha);

@@ -31,7 +31,8 @@ public final class ManifestWriter implements RecordSink, AutoCloseable {
             }
         }, level);
         z.setChecksum(true);
-        this.out = z;
+        // records are a few hundred bytes: batch them before each (JNI) compression call
+        this.out = new java.io.BufferedOutputStream(z, 1 << 16);
         writeLine(Json.MAPPER.writeValueAsBytes(ManifestHeader.of(snapshotId)), false);
     }
 
@@ -52,12 +53,18 @@ public final class ManifestWriter implements RecordSink, AutoCloseable {
         return records;
     }
 
+    private byte[] line = new byte[1024];
+
     private void writeLine(byte[] json, boolean hashed) throws IOException {
-        out.write(json);
-        out.write('\n');
+        int n = json.length + 1;
+        if (line.length < n) {
+            line = new byte[Math.max(n, line.length * 2)];
+        }
+        System.arraycopy(json, 0, line, 0, json.length);
+        line[json.length] = '\n';
+        out.write(line, 0, n);
         if (hashed) {
-            sha.update(json);
-            sha.update((byte) '\n');
+            sha.update(line, 0, n);
         }
     }
 
