@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.karchive.app.crypt.KeyException;
@@ -237,11 +236,14 @@ public final class Repository {
                 + ENCRYPTED_FORMAT_VERSION + ")");
     }
 
-    /** A fresh snapshot id: UTC time then 4 random hex digits, so ids sort by time. */
+    /**
+     * A fresh snapshot id: the UTC time to the second, then the milliseconds (three digits) and one
+     * random hex digit, so ids sort by time also when snapshots are taken within one second ("latest"
+     * and the parent of an incremental archive are found by id order).
+     */
     public static String newSnapshotId(Instant now) {
-        byte[] r = new byte[2];
-        RANDOM.nextBytes(r);
-        return ID_TIME.format(now) + "-" + HexFormat.of().formatHex(r);
+        int millis = now.getNano() / 1_000_000;
+        return ID_TIME.format(now) + "-" + String.format("%03d%x", millis, RANDOM.nextInt(16));
     }
 
     public static String indexKey(String id) {
