@@ -26,7 +26,7 @@ public final class Archiver {
     /** Tunables, defaults in one place. */
     public record Options(long chunkSize, int frameSize, int level, int threads) {
         public static final long DEFAULT_CHUNK = 128L << 20;
-        public static final int DEFAULT_FRAME = 4 << 20;
+        public static final int DEFAULT_FRAME = 2 << 20;
 
         public Options {
             if (chunkSize < (1 << 20)) {

@@ -51,7 +51,7 @@ public final class ArchiveCommand extends BaseCommand {
             description = "Target size of a chunk in tar bytes (default ${DEFAULT-VALUE}).")
     long chunkSize;
 
-    @Option(names = "--frame-size", paramLabel = "SIZE", defaultValue = "4MiB", converter = Sizes.class,
+    @Option(names = "--frame-size", paramLabel = "SIZE", defaultValue = "2MiB", converter = Sizes.class,
             description = "Tar bytes per zstd frame, the unit of partial reads (default ${DEFAULT-VALUE}).")
     long frameSize;
 
