@@ -209,7 +209,7 @@ def main():
     limit = 400 if a.files else 300
     lines.append(f"| peak RSS of karchive archive (to file://) | {rss:.0f} MB | ≤ {limit} MB | {'yes' if rss <= limit else '**no**'} |")
     if "archive s3:// karchive" in med:
-        lines.append(f"| peak RSS of karchive archive to s3:// (16 MiB parts, 4 in flight) | "
+        lines.append(f"| peak RSS of karchive archive to s3:// | "
                      f"{med['archive s3:// karchive'].rss_mb:.0f} MB | | |")
     table = "\n".join(lines) + "\n"
     print("\n" + table)

@@ -53,7 +53,7 @@ public record StoreConfig(
     /** Parts are buffered in byte arrays, so the S3 limit of 5 GiB is not reachable here. */
     public static final long MAX_PART_SIZE = 2047 * MIB;
     public static final int MAX_PARTS = 10_000;
-    public static final long DEFAULT_PART_SIZE = 16 * MIB;
+    public static final long DEFAULT_PART_SIZE = 8 * MIB;
     public static final String DEFAULT_REGION = "us-east-1";
 
     public StoreConfig {
@@ -85,7 +85,7 @@ public record StoreConfig(
         }
     }
 
-    /** AWS SDK client, AUTO checksums, 16 MiB parts, 4 in flight, 6 attempts from 200 ms. */
+    /** AWS SDK client, AUTO checksums, 8 MiB parts, 4 in flight, 6 attempts from 200 ms. */
     public static StoreConfig defaults() {
         return new StoreConfig(null, null, ClientKind.AWS, ChecksumMode.AUTO, null, DEFAULT_PART_SIZE, 4, 6,
                 Duration.ofMillis(200), null, null, null, null, false, null);

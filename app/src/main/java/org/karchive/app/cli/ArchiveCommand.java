@@ -147,6 +147,9 @@ public final class ArchiveCommand extends BaseCommand {
         if (dryRun) {
             return dryRun(roots, excluded);
         }
+        if (global().repo != null && global().repo.startsWith("s3://")) {
+            S3Options.checkUploadMemory(main.s3().config(), Runtime.getRuntime().maxMemory());
+        }
         try (ObjectStore store = openStore(); Progress progress = new Progress(global(), "archive")) {
             Repository repo = Repository.openOrCreate(store, keys(encryptTo));
             byte[] hmacKey = global().hmacKeyFile == null ? null : Keys.hmacKey(global().hmacKeyFile);

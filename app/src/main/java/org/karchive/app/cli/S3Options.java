@@ -38,7 +38,7 @@ public final class S3Options {
     Boolean pathStyle;
 
     @Option(names = "--part-size", scope = ScopeType.INHERIT, paramLabel = "SIZE", converter = Sizes.class,
-            description = "Multipart part size (default 16MiB; raised automatically for huge objects).")
+            description = "Multipart part size (default 8MiB; raised automatically for huge objects).")
     Long partSize;
 
     @Option(names = "--parts-in-flight", scope = ScopeType.INHERIT, paramLabel = "N",
@@ -98,6 +98,22 @@ public final class S3Options {
             return c.withCreateBucket(createBucket);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses, before anything is uploaded, part settings whose buffers would not fit in this JVM's
+     * heap (parts in flight, the one being filled and one spare, plus ~64 MiB for the rest of an
+     * archive): a clear message instead of running out of memory halfway.
+     */
+    public static void checkUploadMemory(StoreConfig c, long maxHeap) {
+        long mib = 1L << 20;
+        long needed = c.partSize() * (c.partsInFlight() + 2L) + 64 * mib;
+        if (needed > maxHeap / 10 * 9) {
+            throw new UsageException("--part-size " + c.partSize() / mib + "MiB with --parts-in-flight "
+                    + c.partsInFlight() + " needs about " + needed / mib + " MiB of heap for upload buffers, and this "
+                    + "JVM has " + maxHeap / mib + " MiB: use smaller or fewer parts, or a larger -Xmx in "
+                    + "KARCHIVE_JAVA_OPTS");
         }
     }
 }

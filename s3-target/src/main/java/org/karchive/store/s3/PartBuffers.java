@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Part-sized buffers shared by the uploads of one store: an archive uploads one chunk after
- * another, and reusing their part buffers keeps the heap from filling with 16 MiB arrays that
+ * another, and reusing their part buffers keeps the heap from filling with part-sized arrays that
  * only a full collection would reclaim (peak RSS, docs/BENCHMARKS.md). At most {@code max} idle
  * buffers are kept.
  */
