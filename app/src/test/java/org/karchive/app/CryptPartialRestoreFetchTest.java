@@ -3,11 +3,8 @@ package org.karchive.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,14 +31,7 @@ class CryptPartialRestoreFetchTest {
 
     @BeforeEach
     void tree() throws IOException {
-        src = tmp.resolve("src");
-        Files.createDirectories(src);
-        Random rnd = new Random(11);
-        byte[] b = new byte[MIB];
-        for (int i = 0; i < 40; i++) {
-            rnd.nextBytes(b); // incompressible: one 40 MiB chunk of ten 4 MiB frames
-            Files.write(src.resolve(String.format("f%02d", i)), b);
-        }
+        src = PartialRestoreFetchTest.fortyFiles(tmp); // one 40 MiB chunk of ten 4 MiB frames
         alice = CryptKeys.create(tmp, "alice");
         Cli.Run r = Cli.run("archive", "--json", "--repo", tmp.resolve("repo").toUri().toString(), "--encrypt-to",
                 alice.recipient(), "--frame-size", "4MiB", src.toString());
@@ -63,10 +53,7 @@ class CryptPartialRestoreFetchTest {
 
     @Test
     void oneFileFetchesThePrefixOfItsChunkUpToItsFrames() throws IOException {
-        long total;
-        try (Stream<Path> s = Files.walk(tmp.resolve("repo/chunks"))) {
-            total = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
+        long total = PartialRestoreFetchTest.chunkBytesOnDisk(tmp.resolve("repo"));
         long first = fetch("f00");
         long middle = fetch("f20");
         long last = fetch("f39");

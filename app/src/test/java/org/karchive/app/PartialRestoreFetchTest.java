@@ -86,34 +86,37 @@ class PartialRestoreFetchTest {
             };
         }
 
-
-
-
-
-
-
-
     }
 
-    @BeforeEach
-    void tree() throws IOException {
-        src = tmp.resolve("src");
+    /**
+     * {@code dir/src} with 40 incompressible 1 MiB files f00..f39: archived with 4 MiB frames, one
+     * 40 MiB chunk of ten frames.
+     */
+    static Path fortyFiles(Path dir) throws IOException {
+        Path src = dir.resolve("src");
         Files.createDirectories(src);
         Random rnd = new Random(11);
         byte[] b = new byte[MIB];
         for (int i = 0; i < 40; i++) {
-            rnd.nextBytes(b); // incompressible: 40 MiB of chunk, ten 4 MiB frames
+            rnd.nextBytes(b);
             Files.write(src.resolve(String.format("f%02d", i)), b);
         }
+        return src;
+    }
+
+    /** Bytes of all chunk objects under {@code repo}. */
+    static long chunkBytesOnDisk(Path repo) throws IOException {
+        try (Stream<Path> s = Files.walk(repo.resolve("chunks"))) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    @BeforeEach
+    void tree() throws IOException {
+        src = fortyFiles(tmp);
         repoUri = tmp.resolve("repo").toUri().toString();
         Cli.Run r = Cli.run("archive", "--json", "--repo", repoUri, "--frame-size", "4MiB", src.toString());
         assertThat(r.code()).as(r.toString()).isZero();
-    }
-
-    private long chunkBytesOnDisk() throws IOException {
-        try (Stream<Path> s = Files.walk(tmp.resolve("repo/chunks"))) {
-            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
     }
 
     private CountingStore restore(Path out, String... paths) throws IOException {
@@ -127,7 +130,7 @@ class PartialRestoreFetchTest {
 
     @Test
     void oneFileFetchesOnlyItsFrames() throws IOException {
-        long total = chunkBytesOnDisk();
+        long total = chunkBytesOnDisk(tmp.resolve("repo"));
         assertThat(total).isGreaterThan(40L * MIB);
         Path out = tmp.resolve("out");
         CountingStore s = restore(out, src.resolve("f33").toString());

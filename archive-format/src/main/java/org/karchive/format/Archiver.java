@@ -285,11 +285,11 @@ public final class Archiver {
                 changed = false;
                 long pos = 0;
                 for (long[] s : sparse) {
-                    hashZeros(sha, s[0] - pos);
+                    Sha256.updateZeros(sha, s[0] - pos);
                     changed |= copy(ch, s[0], s[1], w, sha);
                     pos = s[0] + s[1];
                 }
-                hashZeros(sha, size - pos);
+                Sha256.updateZeros(sha, size - pos);
             }
             w.tar().pad(dataSize + (map == null ? 0 : map.length));
             if (!changed) {
@@ -362,14 +362,6 @@ public final class Archiver {
             left -= n;
         }
         return shrank;
-    }
-
-    private void hashZeros(MessageDigest sha, long n) {
-        while (n > 0) {
-            int z = (int) Math.min(zeros.length, n);
-            sha.update(zeros, 0, z);
-            n -= z;
-        }
     }
 
     private static boolean changedSince(SourceEntry e, FileChannel ch) {

@@ -141,8 +141,6 @@ public final class Extractor implements AutoCloseable {
     private final List<ManifestRecord> symlinks = new ArrayList<>();
     private final byte[] buf = new byte[1 << 20];
     private final byte[] zeroBlock = new byte[4096];
-    /** Zeros hashed for the holes of sparse files (never written to). */
-    private static final byte[] ZEROS = new byte[1 << 16];
     private final LibC.Api libc;
     private final int rootFd;
     /** The last directory a record was restored into (relative path, "" = target) and its fd. */
@@ -537,11 +535,7 @@ public final class Extractor implements AutoCloseable {
                     if (hole > 0) {
                         // a hole stays a hole: hash its zeros, write nothing
                         s.tar.skipHole(hole);
-                        for (long h = hole; h > 0; ) {
-                            int z = (int) Math.min(h, ZEROS.length);
-                            sha.update(ZEROS, 0, z);
-                            h -= z;
-                        }
+                        Sha256.updateZeros(sha, hole);
                         n += hole;
                         continue;
                     }

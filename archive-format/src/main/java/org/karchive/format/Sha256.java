@@ -17,6 +17,17 @@ public final class Sha256 {
         }
     }
 
+    private static final byte[] ZEROS = new byte[1 << 16];
+
+    /** Feeds {@code n} zero bytes (the holes of a sparse file) to a digest. */
+    public static void updateZeros(MessageDigest d, long n) {
+        while (n > 0) {
+            int z = (int) Math.min(ZEROS.length, n);
+            d.update(ZEROS, 0, z);
+            n -= z;
+        }
+    }
+
     public static String hex(MessageDigest d) {
         return HexFormat.of().formatHex(d.digest());
     }

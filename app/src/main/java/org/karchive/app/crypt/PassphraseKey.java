@@ -35,7 +35,7 @@ public final class PassphraseKey {
                 + identity + "\n";
         ObjectWriter raw = store.create(KEY);
         try {
-            ObjectWriter w = new StandardSealer(new ScryptRecipient(passphrase)).seal(raw);
+            ObjectWriter w = Sealing.sealWith(KEY, raw, List.of(new ScryptRecipient(passphrase)));
             w.write(text.getBytes(StandardCharsets.US_ASCII));
             w.commit();
         } catch (IOException | RuntimeException e) {
@@ -67,12 +67,5 @@ public final class PassphraseKey {
             }
         }
         throw new FormatException(KEY + " holds no identity");
-    }
-
-    /** Encrypts one object to the passphrase (the only stanza, as age requires). */
-    private record StandardSealer(ScryptRecipient recipient) {
-        ObjectWriter seal(ObjectWriter raw) throws IOException {
-            return Sealing.sealWith(KEY, raw, List.of(recipient));
-        }
     }
 }

@@ -78,8 +78,18 @@ public final class Sealing {
         if (!encrypted) {
             return raw;
         }
-        if (recipients.isEmpty()) {
+        List<RecipientStanzaWriter> writers;
+        try {
+            writers = writers(key);
+        } catch (IOException | RuntimeException e) {
             raw.abort();
+            throw e;
+        }
+        return sealWith(key, raw, writers);
+    }
+
+    private List<RecipientStanzaWriter> writers(String key) throws KeyException {
+        if (recipients.isEmpty()) {
             throw new KeyException("repository " + where + " is encrypted: writing needs --encrypt-to or "
                     + "--passphrase-file");
         }
@@ -89,10 +99,9 @@ public final class Sealing {
                 writers.add(X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(r));
             }
         } catch (GeneralSecurityException e) {
-            raw.abort();
             throw new KeyException("cannot encrypt " + key + ": " + e.getMessage(), e);
         }
-        return sealWith(key, raw, writers);
+        return writers;
     }
 
     /** Wraps {@code raw} in an age encryption with the given stanza writers. */
@@ -112,11 +121,13 @@ public final class Sealing {
 
     /** Encrypts a small object in memory. */
     public byte[] seal(String key, byte[] plain) throws IOException {
-        if (!encrypted) {
-            return plain;
-        }
+        return encrypted ? sealBytes(key, plain, writers(key)) : plain;
+    }
+
+    /** Encrypts a small object in memory with the given stanza writers. */
+    static byte[] sealBytes(String key, byte[] plain, List<RecipientStanzaWriter> writers) throws IOException {
         MemoryWriter mem = new MemoryWriter(key);
-        try (ObjectWriter w = seal(key, mem)) {
+        try (ObjectWriter w = sealWith(key, mem, writers)) {
             w.write(plain);
             w.commit();
         }

@@ -327,11 +327,6 @@ public final class Repository {
         return idx;
     }
 
-    /** Writes the index: the commit point of a snapshot. Returns what was stored. */
-    public StoredObject writeIndex(SnapshotIndex idx) throws IOException {
-        return objects.put(indexKey(idx.id()), indexBytes(idx));
-    }
-
     /**
      * Commits a snapshot: the HMAC sidecar first (when {@code hmacKey} is given), then the index.
      * Returns the anchor: the SHA-256 of the index's JSON (its plaintext in an encrypted
@@ -389,6 +384,9 @@ public final class Repository {
         for (SnapshotIndex.ObjectRef c : idx.chunks()) {
             sizes.put(c.key(), c.size());
         }
+        if (sealing.encrypted()) {
+            return encryptedChunkSource(sizes);
+        }
         java.util.Map<String, SeekTable> tables = new java.util.LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -397,9 +395,6 @@ public final class Repository {
                 return size() > 64;
             }
         };
-        if (sealing.encrypted()) {
-            return encryptedChunkSource(sizes);
-        }
         return new ChunkSource() {
             @Override
             public InputStream open(String key, long offset, long length) throws IOException {

@@ -8,7 +8,6 @@ import com.exceptionfactory.jagged.RecipientStanzaWriter;
 import com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator;
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +16,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.karchive.format.FormatException;
-import org.karchive.store.ObjectWriter;
-import org.karchive.store.StoredObject;
 
 /** The age scrypt stanza glue: round trip, wrong passphrase, the rules on reading, stock age. */
 class ScryptRecipientTest {
@@ -28,11 +25,7 @@ class ScryptRecipientTest {
     Path tmp;
 
     static byte[] encrypt(List<RecipientStanzaWriter> writers, byte[] plain) throws IOException {
-        Mem mem = new Mem();
-        ObjectWriter w = Sealing.sealWith("test", mem, writers);
-        w.write(plain);
-        w.commit();
-        return mem.buf.toByteArray();
+        return Sealing.sealBytes("test", plain, writers);
     }
 
     static byte[] decrypt(byte[] age, byte[] pass) throws IOException {
@@ -119,28 +112,5 @@ class ScryptRecipientTest {
             }
         }
         return false;
-    }
-
-    static final class Mem extends ObjectWriter {
-        final ByteArrayOutputStream buf = new ByteArrayOutputStream();
-
-        @Override
-        public void write(int b) {
-            buf.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            buf.write(b, off, len);
-        }
-
-        @Override
-        public StoredObject commit() {
-            return new StoredObject("test", buf.size(), org.karchive.format.Sha256.of(buf.toByteArray()));
-        }
-
-        @Override
-        public void abort() {
-        }
     }
 }
